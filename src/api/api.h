@@ -1,0 +1,49 @@
+/*
+ * api/api.h — the JSON handlers of /api/v1 (api.md), one file per resource.
+ * Each reads its input through a field table, calls one core service and
+ * answers with the service's view or its problem.
+ */
+#ifndef LOTSE_API_API_H
+#define LOTSE_API_API_H
+
+#include "core/input.h"
+#include "http/http.h"
+
+/* common.c */
+/* Validate req->json against FIELDS into OUT; on failure the problem reply
+ * is already set and false is returned. */
+bool api_input(struct request *req, const struct field *fields, void *out);
+/* Answer a deferred write: 201/200 with req's view or the problem. */
+enum http_result api_reply_created(struct request *req);
+enum http_result api_reply_ok(struct request *req);
+/* limit and cursor query parameters; false (reply set) when malformed. */
+bool api_paging(struct request *req, int *limit, const char **cursor);
+
+/* The argument block of a deferred write handled by common.c. */
+struct api_write {
+    void *input;
+    const char *id;       /* path argument, if any */
+    json_t *view;
+    struct problem pb;
+};
+
+enum http_result api_token_create(struct request *req);
+enum http_result api_token_delete(struct request *req);
+enum http_result api_me(struct request *req);
+enum http_result api_user_create(struct request *req);
+enum http_result api_user_show(struct request *req);
+enum http_result api_team_create(struct request *req);
+enum http_result api_client_create(struct request *req);
+enum http_result api_client_show(struct request *req);
+enum http_result api_client_find(struct request *req);
+enum http_result api_case_create(struct request *req);
+enum http_result api_case_list(struct request *req);
+enum http_result api_case_show(struct request *req);
+enum http_result api_case_activate(struct request *req);
+enum http_result api_audit_list(struct request *req);
+enum http_result api_audit_verify(struct request *req);
+enum http_result api_openapi(struct request *req);
+enum http_result sys_healthz(struct request *req);
+enum http_result sys_metrics(struct request *req);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * core/auth.c — sign-in, tokens, sessions and the guessing brake; see auth.h.
+ * The brake lives in memory: it protects one server process. (Several app
+ * servers over PostgreSQL will each keep their own, which multiplies the
+ * allowance by the number of servers; acceptable, and noted for that issue.)
+ */
+#include "core/auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/input.h"
+#include "core/staff.h"
+
+const struct field login_fields[] = {
+    {"username", F_STRING, offsetof(struct login_input, username), true, 64, NULL, NULL, 0, 0,
+     NULL},
+    {"password", F_STRING, offsetof(struct login_input, password), true, 200, NULL, NULL, 0, 0,
+     NULL},
+    FIELD_END,
+};
+
+static struct auth_limits limits = {5, 900, 30, 12, 24};
+
+void
+auth_configure(const struct auth_limits *l)
+{
+    limits = *l;
+}
+
+const struct auth_limits *
+auth_get_limits(void)
+{
+    return &limits;
+}
+
+/* ---- the brake: a fixed table of counters, keyed by a digest of the key ---- */
+
+enum { SLOTS = 4096 };
+
+struct counter {
+    unsigned char key[16];
+    int64_t window_start;
+    unsigned failures;
+    bool used;
+};
+
+static struct counter counters[SLOTS];
+static pthread_mutex_t counters_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+key_of(const char *kind, const char *value, unsigned char out[16])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 16);
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
+    crypto_generichash_final(&st, out, 16);
+}
+
+/* The slot for KEY; an expired or empty slot is taken over when not found. */
+static struct counter *
+slot_for(const unsigned char key[16], int64_t now_s, bool create)
+{
+    unsigned h = (unsigned)key[0] | (unsigned)key[1] << 8;
+    struct counter *free_slot = NULL;
+    for (int probe = 0; probe < 16; probe++) {
+        struct counter *c = &counters[(h + (unsigned)probe) % SLOTS];
+        if (c->used && memcmp(c->key, key, 16) == 0)
+            return c;
+        bool expired = !c->used || now_s - c->window_start >= (int64_t)limits.window_seconds;
+        if (expired && !free_slot)
+            free_slot = c;
+    }
+    if (!create)
+        return NULL;
+    if (!free_slot)   /* table crowded: reuse the home slot (oldest wins nothing) */
+        free_slot = &counters[h % SLOTS];
+    memcpy(free_slot->key, key, 16);
+    free_slot->used = true;
+    free_slot->failures = 0;
+    free_slot->window_start = now_s;
+    return free_slot;
+}
+
+static bool
+blocked(const unsigned char key[16], int64_t now_s, unsigned *retry_after)
+{
+    struct counter *c = slot_for(key, now_s, false);
+    if (!c || now_s - c->window_start >= (int64_t)limits.window_seconds)
+        return false;
+    if (c->failures < limits.max_failures)
+        return false;
+    unsigned left = (unsigned)(c->window_start + limits.window_seconds - now_s);
+    if (left > *retry_after)
+        *retry_after = left;
+    return true;
+}
+
+bool
+auth_throttled(const char *username, const char *address, int64_t now_s, unsigned *retry_after)
+{
+    unsigned char ku[16], ka[16];
+    key_of("user", username ? username : "", ku);
+    key_of("addr", address ? address : "", ka);
+    *retry_after = 0;
+    pthread_mutex_lock(&counters_mu);
+    /* the address gets ten times the allowance: offices share addresses */
+    bool b = blocked(ku, now_s, retry_after);
+    struct counter *c = slot_for(ka, now_s, false);
+    if (c && now_s - c->window_start < (int64_t)limits.window_seconds &&
+        c->failures >= limits.max_failures * 10) {
+        unsigned left = (unsigned)(c->window_start + limits.window_seconds - now_s);
+        if (left > *retry_after)
+            *retry_after = left;
+        b = true;
+    }
+    pthread_mutex_unlock(&counters_mu);
+    if (b && *retry_after == 0)
+        *retry_after = 1;
+    return b;
+}
+
+void
+auth_failed(const char *username, const char *address, int64_t now_s)
+{
+    unsigned char ku[16], ka[16];
+    key_of("user", username ? username : "", ku);
+    key_of("addr", address ? address : "", ka);
+    pthread_mutex_lock(&counters_mu);
+    struct counter *c = slot_for(ku, now_s, true);
+    if (now_s - c->window_start >= (int64_t)limits.window_seconds) {
+        c->window_start = now_s;
+        c->failures = 0;
+    }
+    c->failures++;
+    c = slot_for(ka, now_s, true);
+    if (now_s - c->window_start >= (int64_t)limits.window_seconds) {
+        c->window_start = now_s;
+        c->failures = 0;
+    }
+    c->failures++;
+    pthread_mutex_unlock(&counters_mu);
+}
+
+void
+auth_succeeded(const char *username)
+{
+    unsigned char ku[16];
+    key_of("user", username, ku);
+    pthread_mutex_lock(&counters_mu);
+    for (int probe = 0; probe < 16; probe++) {
+        unsigned h = (unsigned)ku[0] | (unsigned)ku[1] << 8;
+        struct counter *c = &counters[(h + (unsigned)probe) % SLOTS];
+        if (c->used && memcmp(c->key, ku, 16) == 0)
+            c->used = false;
+    }
+    pthread_mutex_unlock(&counters_mu);
+}
+
+void
+auth_reset_throttle(void)
+{
+    pthread_mutex_lock(&counters_mu);
+    memset(counters, 0, sizeof counters);
+    pthread_mutex_unlock(&counters_mu);
+}
+
+/* ---- passwords and tokens ---- */
+
+static char dummy_hash[CRYPTO_PWHASH_STR];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy_hash(void)
+{
+    password_hash("not the password of anyone", dummy_hash);
+}
+
+bool
+auth_check_password(const struct user_row *user, const char *password, bool *rehash)
+{
+    *rehash = false;
+    if (!user || !user->active) {
+        /* spend the same time as for a real user, so names cannot be probed by timing */
+        pthread_once(&dummy_once, make_dummy_hash);
+        password_check(dummy_hash, password);
+        return false;
+    }
+    enum pw_check r = password_check(user->password_hash, password);
+    *rehash = r == PW_OK_REHASH;
+    return r != PW_WRONG;
+}
+
+enum core_result
+auth_issue(struct core_ctx *ctx, const char *user_id, enum token_kind kind, const char *language,
+           char token_out[44], char csrf_out[44], int64_t *expires_us, struct problem *pb)
+{
+    unsigned char digest[CRYPTO_HASH_BYTES];
+    token_new(token_out);
+    token_digest(token_out, digest);
+    csrf_out[0] = '\0';
+    if (kind == TOKEN_SESSION)
+        token_new(csrf_out);
+    int64_t lifetime = kind == TOKEN_SESSION ? (int64_t)limits.absolute_hours * 3600
+                                             : (int64_t)limits.token_hours * 3600;
+    *expires_us = ctx->now_us + lifetime * 1000000;
+    enum db_status st = db_token_insert(ctx->db, digest, user_id, kind,
+                                        kind == TOKEN_SESSION ? csrf_out : NULL, language,
+                                        ctx->now_us, *expires_us);
+    sodium_memzero(digest, sizeof digest);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    return CORE_OK;
+}
+
+enum core_result
+auth_resolve(struct db *db, const char *secret, enum token_kind kind, int64_t now_us,
+             struct actor *actor, struct token_row *tok, bool *touch)
+{
+    unsigned char digest[CRYPTO_HASH_BYTES];
+    struct user_row u;
+    *touch = false;
+    if (!secret || strlen(secret) != 43)
+        return CORE_UNAUTHORIZED;
+    token_digest(secret, digest);
+    enum db_status st = db_token_lookup(db, digest, tok, &u);
+    if (st < 0)
+        return CORE_ERROR;
+    if (st == DB_NO_ROWS || tok->kind != kind || !u.active || tok->expires_at <= now_us)
+        return CORE_UNAUTHORIZED;
+    if (kind == TOKEN_SESSION) {
+        int64_t idle = (int64_t)limits.idle_minutes * 60 * 1000000;
+        if (now_us - tok->last_seen_at > idle)
+            return CORE_UNAUTHORIZED;
+        *touch = now_us - tok->last_seen_at > 30 * 1000000;
+    }
+    staff_actor_from_row(actor, &u);
+    return CORE_OK;
+}
+
+enum core_result
+auth_revoke(struct core_ctx *ctx, const unsigned char digest[32], struct problem *pb)
+{
+    if (db_token_revoke(ctx->db, digest, ctx->now_us) < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    return CORE_OK;
+}

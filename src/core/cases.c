@@ -1,0 +1,437 @@
+/*
+ * core/cases.c — bFM cases; see cases.h.
+ * Case status: referred -> active -> closed. Before activation (the
+ * client's consent) only referral data exists (voluntariness, domain.md §2).
+ */
+#include "core/cases.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/access.h"
+#include "core/audit.h"
+#include "core/input.h"
+#include "store/queries.h"
+
+static const char *const sources[] = {"placement", "self", NULL};
+static const char *const statuses[] = {"referred", "active", "closed", NULL};
+
+static const struct field referral_fields[] = {
+    {"source", F_ENUM, offsetof(struct case_input, referral_source), true, 0, sources, NULL, 0,
+     0, NULL},
+    {"date", F_DATE, offsetof(struct case_input, referral_date), true, 0, NULL, NULL, 0, 0, NULL},
+    {"reason", F_TEXT, offsetof(struct case_input, referral_reason), true, 2000, NULL, NULL, 0, 0,
+     NULL},
+    FIELD_END,
+};
+
+const struct field case_fields[] = {
+    {"client_id", F_STRING, offsetof(struct case_input, client_id), true, ID_MAX - 1, NULL, NULL,
+     0, 0, NULL},
+    {"referral", F_OBJECT, 0, true, 0, NULL, referral_fields, 0, 0, NULL},
+    {"case_manager_id", F_STRING, offsetof(struct case_input, case_manager_id), false,
+     ID_MAX - 1, NULL, NULL, 0, 0, NULL},
+    {"consent_date", F_DATE, offsetof(struct case_input, consent_date), false, 0, NULL, NULL, 0,
+     0, NULL},
+    {"override_reason", F_TEXT, offsetof(struct case_input, override_reason), false, 500, NULL,
+     NULL, 0, 0, NULL},
+    FIELD_END,
+};
+
+const struct field activate_fields[] = {
+    {"consent_date", F_DATE, offsetof(struct activate_input, consent_date), true, 0, NULL, NULL,
+     0, 0, NULL},
+    FIELD_END,
+};
+
+int64_t
+cases_cap(unsigned per_fte, int64_t fte_milli)
+{
+    return (int64_t)per_fte * fte_milli / 1000;   /* rounded down (domain.md §4) */
+}
+
+struct date
+cases_next_review(struct date started_on)
+{
+    return date_add_months(started_on, 6);
+}
+
+struct date
+cases_limit_date(struct date started_on)
+{
+    return date_add_months(started_on, 24);
+}
+
+static json_t *
+nullable(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* The full view (api.md GET /cases/{id}). */
+static json_t *
+case_view(const struct case_row *k)
+{
+    json_t *v = json_object();
+    json_object_set_new(v, "id", json_string(k->id));
+    json_t *c = json_object();
+    json_object_set_new(c, "id", json_string(k->client_id));
+    json_object_set_new(c, "customer_number", json_string(k->customer_number));
+    json_object_set_new(c, "first_name", json_string(k->first_name));
+    json_object_set_new(c, "last_name", json_string(k->last_name));
+    json_object_set_new(v, "client", c);
+    json_object_set_new(v, "case_manager_id", nullable(k->case_manager_id));
+    json_object_set_new(v, "case_manager_name", nullable(k->case_manager_name));
+    json_object_set_new(v, "status", json_string(k->status));
+    json_t *r = json_object();
+    json_object_set_new(r, "source", json_string(k->referral_source));
+    json_object_set_new(r, "date", json_string(k->referral_date));
+    json_object_set_new(r, "reason", json_string(k->referral_reason));
+    json_object_set_new(v, "referral", r);
+    json_object_set_new(v, "consent_date", nullable(k->consent_date));
+    json_object_set_new(v, "started_on", nullable(k->started_on));
+    json_object_set_new(v, "next_review_due", nullable(k->next_review_due));
+    json_object_set_new(v, "plan_review_due", nullable(k->plan_review_due));
+    json_object_set_new(v, "limit_date", nullable(k->limit_date));
+    json_object_set_new(v, "closed_on", nullable(k->closed_on));
+    json_object_set_new(v, "closure_reason", nullable(k->closure_reason));
+    json_object_set_new(v, "profile", nullable(k->profile));
+    return v;
+}
+
+/* What a team lead or the referring placement officer sees: no name, no content. */
+static json_t *
+case_status_view(const struct case_row *k)
+{
+    json_t *v = json_object();
+    json_object_set_new(v, "id", json_string(k->id));
+    json_object_set_new(v, "case_manager_id", nullable(k->case_manager_id));
+    json_object_set_new(v, "case_manager_name", nullable(k->case_manager_name));
+    json_object_set_new(v, "status", json_string(k->status));
+    json_t *r = json_object();
+    json_object_set_new(r, "source", json_string(k->referral_source));
+    json_object_set_new(r, "date", json_string(k->referral_date));
+    json_object_set_new(v, "referral", r);
+    json_object_set_new(v, "started_on", nullable(k->started_on));
+    json_object_set_new(v, "next_review_due", nullable(k->next_review_due));
+    json_object_set_new(v, "limit_date", nullable(k->limit_date));
+    json_object_set_new(v, "closed_on", nullable(k->closed_on));
+    return v;
+}
+
+static struct case_facts
+facts_of(const struct case_row *k)
+{
+    return (struct case_facts){k->jobcenter_id, k->case_manager_id, k->case_manager_team,
+                               k->referred_by};
+}
+
+/* ---- assignment and the caseload cap ---- */
+
+struct pick {
+    struct load_row row;
+    unsigned per_fte;
+    char chosen[ID_MAX];
+    bool any;
+};
+
+static bool
+pick_row(void *user)
+{
+    struct pick *p = user;
+    p->any = true;
+    if (p->row.open < cases_cap(p->per_fte, p->row.fte_milli)) {
+        snprintf(p->chosen, sizeof p->chosen, "%s", p->row.user_id);
+        return false;   /* rows come least loaded first */
+    }
+    return true;
+}
+
+/* Choose or check the case manager for a new case; fills CM_ID. */
+static enum core_result
+assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX],
+       const char **override, struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    bool lead = a->roles & ROLE_TEAM_LEAD;
+    *override = NULL;
+    if (in->override_reason && !lead) {
+        problem_field(pb, ctx->arena, "override_reason",
+                      "only a team lead may override the caseload cap");
+        return CORE_INVALID;
+    }
+    const char *named = in->case_manager_id;
+    if (!named && (a->roles & ROLE_CASE_MANAGER) && !lead)
+        named = a->id;   /* a case manager opens a case for themselves */
+    if (named) {
+        if ((a->roles & ROLE_CASE_MANAGER) && !(a->roles & (ROLE_TEAM_LEAD | ROLE_PLACEMENT_OFFICER)) &&
+            strcmp(named, a->id) != 0) {
+            problem_field(pb, ctx->arena, "case_manager_id",
+                          "a case manager opens cases for themselves; a team lead assigns others");
+            return CORE_INVALID;
+        }
+        struct user_row u;
+        enum db_status st = db_user_by_id(ctx->db, a->jobcenter_id, named, &u);
+        if (st < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        if (st == DB_NO_ROWS || !(u.roles & ROLE_CASE_MANAGER) || !u.active) {
+            problem_field(pb, ctx->arena, "case_manager_id",
+                          "is not a case manager of this Jobcenter");
+            return CORE_INVALID;
+        }
+        int64_t open = 0;
+        if (db_caseload(ctx->db, a->jobcenter_id, named, &open) < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        if (open >= cases_cap(ctx->caseload_per_fte, u.fte_milli)) {
+            if (!in->override_reason)
+                return problem_set(pb, CORE_CONFLICT, "caseload_full",
+                                   "This case manager's caseload is full.");
+            *override = in->override_reason;
+        }
+        snprintf(cm_id, ID_MAX, "%s", named);
+        return CORE_OK;
+    }
+    /* nobody named: the least-loaded case manager of the caller's team, else of the Jobcenter */
+    struct pick p = {.per_fte = ctx->caseload_per_fte};
+    enum db_status st = db_case_managers_load(ctx->db, a->jobcenter_id,
+                                              a->team_id[0] ? a->team_id : NULL, &p.row, pick_row,
+                                              &p);
+    if (st >= 0 && !p.any && a->team_id[0])
+        st = db_case_managers_load(ctx->db, a->jobcenter_id, NULL, &p.row, pick_row, &p);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (!p.chosen[0])
+        return problem_set(pb, CORE_CONFLICT, "caseload_full",
+                           "Every case manager's caseload is full.");
+    snprintf(cm_id, ID_MAX, "%s", p.chosen);
+    return CORE_OK;
+}
+
+enum core_result
+cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
+             struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    if (!(a->roles & (ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER | ROLE_TEAM_LEAD)))
+        return problem_set(pb, CORE_FORBIDDEN, NULL,
+                           "Only case managers, placement officers and team leads open cases.");
+    struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
+    if (date_cmp(in->referral_date, today) > 0)
+        problem_field(pb, ctx->arena, "referral.date", "must not be in the future");
+    if (date_cmp(in->referral_date, (struct date){2005, 1, 1}) < 0)
+        problem_field(pb, ctx->arena, "referral.date", "must not be before 2005");
+    if (!date_is_none(in->consent_date)) {
+        if (date_cmp(in->consent_date, today) > 0)
+            problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
+        else if (date_cmp(in->consent_date, in->referral_date) < 0)
+            problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
+    }
+    struct client_row c;
+    enum db_status st = db_client_get(ctx->db, a->jobcenter_id, in->client_id, &c);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (st == DB_NO_ROWS)
+        problem_field(pb, ctx->arena, "client_id", "is not a client of this Jobcenter");
+    if (pb->n_errors)
+        return CORE_INVALID;
+    st = db_case_open_exists(ctx->db, a->jobcenter_id, in->client_id);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (st == DB_ONE_ROW)
+        return problem_set(pb, CORE_CONFLICT, "open_case_exists",
+                           "This client already has an open case.");
+    char cm_id[ID_MAX];
+    const char *override = NULL;
+    enum core_result r = assign(ctx, in, cm_id, &override, pb);
+    if (r != CORE_OK)
+        return r;
+
+    char id[ID_MAX], referral[11], consent[11] = "", review[11] = "", limit[11] = "";
+    id_new("cs", id);
+    date_format(in->referral_date, referral);
+    bool active = !date_is_none(in->consent_date);
+    if (active) {
+        date_format(in->consent_date, consent);
+        date_format(cases_next_review(in->consent_date), review);
+        date_format(cases_limit_date(in->consent_date), limit);
+    }
+    struct case_row k = {
+        .id = id,
+        .jobcenter_id = (char *)a->jobcenter_id,
+        .client_id = c.id,
+        .case_manager_id = cm_id,
+        .status = active ? "active" : "referred",
+        .referral_source = (char *)in->referral_source,
+        .referral_date = referral,
+        .referral_reason = (char *)in->referral_reason,
+        .referred_by = (char *)a->id,
+        .consent_date = active ? consent : NULL,
+        .started_on = active ? consent : NULL,
+        .next_review_due = active ? review : NULL,
+        .limit_date = active ? limit : NULL,
+        .override_reason = (char *)override,
+        .created_at = ctx->now_us,
+    };
+    st = db_case_insert(ctx->db, &k);
+    if (st == DB_CONSTRAINT)
+        return problem_set(pb, CORE_CONFLICT, "open_case_exists",
+                           "This client already has an open case.");
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    bool own = strcmp(cm_id, a->id) == 0;
+    const struct audit_entry e = {"case.create", "case", id, id, c.id,
+                                  own ? PURPOSE_OWN_CASE : PURPOSE_INTAKE,
+                                  override ? "caseload cap overridden by team lead" : NULL};
+    if (audit_record(ctx, &e) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    /* answer with the row as stored, joined with the client and case manager */
+    struct case_row stored;
+    if (db_case_get(ctx->db, a->jobcenter_id, id, &stored) != DB_ONE_ROW)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    *view = case_view(&stored);
+    return CORE_OK;
+}
+
+enum core_result
+cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input *in,
+               json_t **view, struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    struct case_row k;
+    enum db_status st = db_case_get(ctx->db, a->jobcenter_id, id, &k);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (st == DB_NO_ROWS)
+        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case.");
+    const struct case_facts f = facts_of(&k);
+    struct access_grant g = access_case(a, &f, CASE_WRITE);
+    if (g.decision != ACCESS_ALLOW)
+        return access_refuse(&g, pb);
+    if (strcmp(k.status, "closed") == 0)
+        return problem_set(pb, CORE_CONFLICT, "case_closed", "The case is closed.");
+    if (strcmp(k.status, "active") == 0)
+        return problem_set(pb, CORE_CONFLICT, "case_active", "The case is already active.");
+    struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000)), referral;
+    date_parse(k.referral_date, &referral);
+    if (date_cmp(in->consent_date, today) > 0)
+        problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
+    else if (date_cmp(in->consent_date, referral) < 0)
+        problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
+    if (pb->n_errors)
+        return CORE_INVALID;
+    char consent[11], review[11], limit[11];
+    date_format(in->consent_date, consent);
+    date_format(cases_next_review(in->consent_date), review);
+    date_format(cases_limit_date(in->consent_date), limit);
+    st = db_case_activate(ctx->db, a->jobcenter_id, id, consent, review, limit, ctx->now_us);
+    if (st < 0 || db_changes(ctx->db) != 1)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    const struct audit_entry e = {"case.activate", "case", id, id, k.client_id, g.purpose, NULL};
+    if (audit_record(ctx, &e) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (db_case_get(ctx->db, a->jobcenter_id, id, &k) != DB_ONE_ROW)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    *view = case_view(&k);
+    return CORE_OK;
+}
+
+enum core_result
+cases_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    struct case_row k;
+    enum db_status st = db_case_get(ctx->db, a->jobcenter_id, id, &k);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (st == DB_NO_ROWS)
+        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case.");
+    const struct case_facts f = facts_of(&k);
+    struct access_grant g = access_case(a, &f, CASE_READ);
+    if (g.decision != ACCESS_ALLOW)
+        return access_refuse(&g, pb);
+    const struct audit_entry e = {"case.read", "case", id, id, k.client_id, g.purpose, NULL};
+    if (audit_record(ctx, &e) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    *view = case_view(&k);
+    return CORE_OK;
+}
+
+struct list_state {
+    struct case_row row;
+    json_t *items;
+    bool full_view;
+    int n, limit;
+    char last[ID_MAX];
+};
+
+static bool
+list_row(void *user)
+{
+    struct list_state *s = user;
+    if (s->n == s->limit) {
+        s->n++;
+        return false;
+    }
+    json_array_append_new(s->items, s->full_view ? case_view(&s->row) : case_status_view(&s->row));
+    snprintf(s->last, sizeof s->last, "%s", s->row.id);
+    s->n++;
+    return true;
+}
+
+enum core_result
+cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
+           struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    if (q->status) {
+        bool ok = false;
+        for (const char *const *s = statuses; *s; s++)
+            ok = ok || strcmp(*s, q->status) == 0;
+        if (!ok) {
+            problem_field(pb, ctx->arena, "status", "must be referred, active or closed");
+            return CORE_INVALID;
+        }
+    }
+    struct case_filter f = {.status = q->status, .after = q->cursor, .limit = q->limit + 1};
+    bool full = false;
+    const char *purpose = NULL;
+    const char *who = q->assigned_to;
+    bool me = !who || strcmp(who, "me") == 0 || strcmp(who, a->id) == 0;
+    if (me && (a->roles & ROLE_CASE_MANAGER)) {
+        f.case_manager_id = a->id;
+        full = true;
+        purpose = PURPOSE_OWN_CASE;
+    } else if (me && (a->roles & ROLE_TEAM_LEAD) && a->team_id[0]) {
+        f.team_id = a->team_id;
+        purpose = PURPOSE_TEAM_LEAD;
+    } else if (me && (a->roles & ROLE_PLACEMENT_OFFICER)) {
+        f.referred_by = a->id;
+        purpose = PURPOSE_INTAKE;
+    } else if (!me && (a->roles & ROLE_TEAM_LEAD)) {
+        struct user_row u;
+        enum db_status st = db_user_by_id(ctx->db, a->jobcenter_id, who, &u);
+        if (st < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        if (st == DB_NO_ROWS)
+            return problem_set(pb, CORE_NOT_FOUND, NULL, "No such user.");
+        if (!u.team_id || strcmp(u.team_id, a->team_id) != 0)
+            return problem_set(pb, CORE_FORBIDDEN, NULL, "This user is not in your team.");
+        f.case_manager_id = u.id;
+        purpose = PURPOSE_TEAM_LEAD;
+    } else {
+        return problem_set(pb, CORE_FORBIDDEN, NULL, "You may not list these cases.");
+    }
+    struct list_state s = {.items = json_array(), .full_view = full, .limit = q->limit};
+    enum db_status st = db_cases_list(ctx->db, a->jobcenter_id, &f, &s.row, list_row, &s);
+    if (st < 0) {
+        json_decref(s.items);
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    }
+    json_t *v = json_object();
+    json_object_set_new(v, "items", s.items);
+    json_object_set_new(v, "next_cursor", s.n > s.limit ? json_string(s.last) : json_null());
+    *view = v;
+    char *detail = arena_printf(ctx->arena, "%d cases", s.n > s.limit ? s.limit : s.n);
+    const struct audit_entry e = {"case.list", "case_list", NULL, NULL, NULL, purpose, detail};
+    return audit_record(ctx, &e);
+}

@@ -1,0 +1,57 @@
+/*
+ * core/cases.h — bFM cases: referral or opening, activation with the
+ * client's consent, reading and listing within the access policy, and the
+ * caseload cap (75 open cases per full-time case manager by default).
+ */
+#ifndef LOTSE_CORE_CASES_H
+#define LOTSE_CORE_CASES_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+#include "core/input.h"
+#include "util/date.h"
+
+struct case_input {
+    const char *client_id;
+    const char *referral_source;
+    struct date referral_date;
+    const char *referral_reason;
+    const char *case_manager_id;
+    struct date consent_date;
+    const char *override_reason;
+};
+extern const struct field case_fields[];
+
+struct activate_input {
+    struct date consent_date;
+};
+extern const struct field activate_fields[];
+
+/* The cap of a case manager with FTE_MILLI (1000 = full time). */
+int64_t cases_cap(unsigned per_fte, int64_t fte_milli);
+
+/* Write jobs. */
+enum core_result cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
+                              struct problem *pb);
+enum core_result cases_activate(struct core_ctx *ctx, const char *id,
+                                const struct activate_input *in, json_t **view,
+                                struct problem *pb);
+/* Reads. */
+enum core_result cases_get(struct core_ctx *ctx, const char *id, json_t **view,
+                           struct problem *pb);
+
+struct case_list_query {
+    const char *assigned_to;   /* NULL, "me" or a user id */
+    const char *status;        /* NULL or referred|active|closed */
+    const char *cursor;
+    int limit;
+};
+enum core_result cases_list(struct core_ctx *ctx, const struct case_list_query *q,
+                            json_t **view, struct problem *pb);
+
+/* Deadlines that follow from the consent date (domain.md section 4). */
+struct date cases_next_review(struct date started_on);
+struct date cases_limit_date(struct date started_on);
+
+#endif

@@ -1,0 +1,75 @@
+/* core/core.c — roles and problems shared by all services; see core.h. */
+#include "core/core.h"
+
+#include <string.h>
+
+#include "store/store.h"
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} roles[] = {
+    {ROLE_CASE_MANAGER, "case_manager"}, {ROLE_TEAM_LEAD, "team_lead"},
+    {ROLE_PLACEMENT_OFFICER, "placement_officer"}, {ROLE_DPO, "dpo"},
+    {ROLE_ADMIN, "admin"}, {ROLE_ANALYST, "analyst"},
+};
+
+const char *
+role_name(unsigned role)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (roles[i].bit == role)
+            return roles[i].name;
+    return NULL;
+}
+
+unsigned
+role_from_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(roles[i].name, name) == 0)
+            return roles[i].bit;
+    return 0;
+}
+
+json_t *
+roles_to_json(unsigned bits)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (bits & roles[i].bit)
+            json_array_append_new(a, json_string(roles[i].name));
+    return a;
+}
+
+enum core_result
+problem_set(struct problem *pb, enum core_result result, const char *code, const char *detail)
+{
+    pb->result = result;
+    pb->code = code;
+    pb->detail = detail;
+    return result;
+}
+
+void
+problem_field(struct problem *pb, struct arena *arena, const char *field, const char *message)
+{
+    struct field_error *e = arena_alloc(arena, sizeof *e);
+    e->field = field;
+    e->message = message;
+    if (pb->errors_tail)
+        pb->errors_tail->next = e;
+    else
+        pb->errors = e;
+    pb->errors_tail = e;
+    pb->n_errors++;
+    pb->result = CORE_INVALID;
+}
+
+bool
+core_store_healthy(struct core_ctx *ctx)
+{
+    int64_t one = 0;
+    const struct db_column c[] = {DB_COL_INT64(&one), DB_COL_END};
+    return db_query_one(ctx->db, "SELECT 1", NULL, c) == DB_ONE_ROW && one == 1;
+}

@@ -1,0 +1,45 @@
+/*
+ * routes.c — every URL lotse answers, and who may call it. The router
+ * checks method, path, session or token, CSRF, content type and body size
+ * before a handler runs; what a handler may then do to a case is decided by
+ * core/access. A route without an auth requirement is refused at start-up.
+ */
+#include "routes.h"
+
+#include "api/api.h"
+#include "web/web.h"
+
+const struct route lotse_routes[] = {
+    /* method   pattern                              handler             auth           body */
+    {"GET",    "/healthz",                           sys_healthz,        AUTH_NONE,     BODY_NONE},
+    {"GET",    "/metrics",                           sys_metrics,        AUTH_NONE,     BODY_NONE},
+    {"GET",    "/api/v1/openapi.json",               api_openapi,        AUTH_NONE,     BODY_NONE},
+    {"POST",   "/api/v1/tokens",                     api_token_create,   AUTH_NONE,     BODY_JSON},
+    {"DELETE", "/api/v1/tokens/current",             api_token_delete,   AUTH_API,      BODY_NONE},
+    {"GET",    "/api/v1/me",                         api_me,             AUTH_API,      BODY_NONE},
+    {"POST",   "/api/v1/users",                      api_user_create,    AUTH_API,      BODY_JSON},
+    {"GET",    "/api/v1/users/{id}",                 api_user_show,      AUTH_API,      BODY_NONE},
+    {"POST",   "/api/v1/teams",                      api_team_create,    AUTH_API,      BODY_JSON},
+    {"POST",   "/api/v1/clients",                    api_client_create,  AUTH_API,      BODY_JSON},
+    {"GET",    "/api/v1/clients",                    api_client_find,    AUTH_API,      BODY_NONE},
+    {"GET",    "/api/v1/clients/{id}",               api_client_show,    AUTH_API,      BODY_NONE},
+    {"POST",   "/api/v1/cases",                      api_case_create,    AUTH_API,      BODY_JSON},
+    {"GET",    "/api/v1/cases",                      api_case_list,      AUTH_API,      BODY_NONE},
+    {"GET",    "/api/v1/cases/{id}",                 api_case_show,      AUTH_API,      BODY_NONE},
+    {"POST",   "/api/v1/cases/{id}/activate",        api_case_activate,  AUTH_API,      BODY_JSON},
+    {"GET",    "/api/v1/audit",                      api_audit_list,     AUTH_API,      BODY_NONE},
+    {"GET",    "/api/v1/audit/verify",               api_audit_verify,   AUTH_API,      BODY_NONE},
+
+    {"GET",    "/login",                             web_login_form,     AUTH_WEB_PRE,  BODY_NONE},
+    {"POST",   "/login",                             web_login,          AUTH_WEB_PRE,  BODY_FORM},
+    {"POST",   "/logout",                            web_logout,         AUTH_WEB,      BODY_FORM},
+    {"GET",    "/language",                          web_language,       AUTH_NONE,     BODY_NONE},
+    {"GET",    "/",                                  web_home,           AUTH_WEB,      BODY_NONE},
+    {"GET",    "/intake",                            web_intake_form,    AUTH_WEB,      BODY_NONE},
+    {"POST",   "/intake",                            web_intake,         AUTH_WEB,      BODY_FORM},
+    {"GET",    "/cases/{id}",                        web_case_show,      AUTH_WEB,      BODY_NONE},
+    {"POST",   "/cases/{id}/activate",               web_case_activate,  AUTH_WEB,      BODY_FORM},
+    {"GET",    "/static/{*}",                        web_static,         AUTH_NONE,     BODY_NONE},
+};
+
+const size_t lotse_n_routes = sizeof lotse_routes / sizeof lotse_routes[0];

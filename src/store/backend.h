@@ -1,0 +1,39 @@
+/*
+ * store/backend.h — what a backend (sqlite/, later pg/) provides behind
+ * store.h. Only store/ includes this file.
+ */
+#ifndef LOTSE_STORE_BACKEND_H
+#define LOTSE_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct db_ops {
+    const char *name;
+    struct db *(*open)(const char *url, char *err, size_t errlen);
+    void (*close)(struct db *db);
+    enum db_status (*exec)(struct db *db, const char *sql, const struct db_param *params);
+    int64_t (*changes)(struct db *db);
+    enum db_status (*query)(struct db *db, const char *sql, const struct db_param *params,
+                            const struct db_column *cols, bool (*row)(void *), void *user,
+                            bool one);
+    enum db_status (*begin)(struct db *db, bool write);
+    enum db_status (*commit)(struct db *db);
+    void (*rollback)(struct db *db);
+    /* Run a script of several statements without parameters (migrations only). */
+    enum db_status (*exec_script)(struct db *db, const char *sql, char *err, size_t errlen);
+    enum db_status (*backup)(struct db *db, const char *path, char *err, size_t errlen);
+    void (*bulk_mode)(struct db *db);
+    void (*protect)(struct db *db);
+    const char *migration_suffix;   /* ".sqlite.sql" */
+};
+
+/* The part of every connection that store/db.c uses; backends embed it first. */
+struct db {
+    const struct db_ops *ops;
+    struct arena *arena;
+    int savepoint_depth;
+};
+
+extern const struct db_ops sqlite_ops;
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * store/db.c — the backend-independent half of store.h: picks the backend
+ * from the URL, runs transactions with retry, applies migrations.
+ */
+#include "store/backend.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/embedded.h"
+#include "util/log.h"
+
+struct db *
+db_open(const char *url, char *err, size_t errlen)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return sqlite_ops.open(url + 7, err, errlen);
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        snprintf(err, errlen, "the PostgreSQL backend is not built into this lotse yet");
+        return NULL;
+    }
+    snprintf(err, errlen, "unknown store URL (use sqlite:PATH or postgresql://...)");
+    return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+    if (db)
+        db->ops->close(db);
+}
+
+const char *
+db_backend(const struct db *db)
+{
+    return db->ops->name;
+}
+
+void
+db_set_arena(struct db *db, struct arena *arena)
+{
+    db->arena = arena;
+}
+
+enum db_status
+db_exec(struct db *db, const char *sql, const struct db_param *params)
+{
+    return db->ops->exec(db, sql, params);
+}
+
+int64_t
+db_changes(struct db *db)
+{
+    return db->ops->changes(db);
+}
+
+enum db_status
+db_query_one(struct db *db, const char *sql, const struct db_param *params,
+             const struct db_column *cols)
+{
+    return db->ops->query(db, sql, params, cols, NULL, NULL, true);
+}
+
+enum db_status
+db_query_each(struct db *db, const char *sql, const struct db_param *params,
+              const struct db_column *cols, bool (*row)(void *user), void *user)
+{
+    return db->ops->query(db, sql, params, cols, row, user, false);
+}
+
+enum db_status
+db_begin(struct db *db, bool write)
+{
+    return db->ops->begin(db, write);
+}
+
+enum db_status
+db_commit(struct db *db)
+{
+    return db->ops->commit(db);
+}
+
+void
+db_rollback(struct db *db)
+{
+    db->ops->rollback(db);
+    db->savepoint_depth = 0;
+}
+
+/* Savepoints nest; names are fixed literals so the SQL stays a literal. */
+enum db_status
+db_savepoint(struct db *db)
+{
+    db->savepoint_depth++;
+    return db_exec(db, "SAVEPOINT lotse_sp", NULL);
+}
+
+void
+db_savepoint_release(struct db *db)
+{
+    db->savepoint_depth--;
+    db_exec(db, "RELEASE SAVEPOINT lotse_sp", NULL);
+}
+
+void
+db_savepoint_rollback(struct db *db)
+{
+    db->savepoint_depth--;
+    db_exec(db, "ROLLBACK TO SAVEPOINT lotse_sp", NULL);
+    db_exec(db, "RELEASE SAVEPOINT lotse_sp", NULL);
+}
+
+enum db_status
+db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct db *, void *), void *arg)
+{
+    for (int attempt = 0; attempt < 50; attempt++) {
+        enum db_status st = db_begin(db, write);
+        if (st == DB_NO_ROWS) {
+            st = fn(db, arg);
+            if (st >= 0) {
+                st = db_commit(db);
+                if (st >= 0)
+                    return DB_NO_ROWS;
+            }
+            db_rollback(db);
+        }
+        if (st != DB_RETRY)
+            return st;
+        usleep(1000u * (unsigned)(1 + attempt % 10));
+    }
+    log_error("store: transaction still busy after 50 attempts");
+    return DB_HARD_ERROR;
+}
+
+static enum db_status
+migration_applied(struct db *db, int64_t version, bool *applied)
+{
+    int64_t n = 0;
+    const struct db_param p[] = {DB_INT64(version), DB_PARAM_END};
+    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
+    enum db_status st = db_query_one(
+        db, "SELECT count(*) FROM schema_migrations WHERE version = $1", p, c);
+    *applied = n > 0;
+    return st < 0 ? st : DB_NO_ROWS;
+}
+
+enum db_status
+db_migrate(struct db *db, int *applied, char *err, size_t errlen)
+{
+    *applied = 0;
+    enum db_status st = db->ops->exec_script(
+        db,
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        err, errlen);
+    if (st < 0)
+        return st;
+    const char *suffix = db->ops->migration_suffix;
+    size_t slen = strlen(suffix);
+    for (const struct embedded_file *f = embedded_migrations; f->name; f++) {
+        size_t n = strlen(f->name);
+        if (n <= slen || strcmp(f->name + n - slen, suffix) != 0)
+            continue;
+        int64_t version = 0;
+        if (sscanf(f->name, "%4ld", &version) != 1 || version <= 0) {
+            snprintf(err, errlen, "migration %s: name must start with a 4-digit version",
+                     f->name);
+            return DB_HARD_ERROR;
+        }
+        bool done = false;
+        if (db_begin(db, true) < 0 || migration_applied(db, version, &done) < 0) {
+            db_rollback(db);
+            snprintf(err, errlen, "cannot read schema_migrations");
+            return DB_HARD_ERROR;
+        }
+        if (done) {
+            db_rollback(db);
+            continue;
+        }
+        st = db->ops->exec_script(db, (const char *)f->data, err, errlen);
+        if (st >= 0) {
+            const struct db_param p[] = {DB_INT64(version), DB_TEXT(f->name),
+                                         DB_INT64(db_now_us()), DB_PARAM_END};
+            st = db_exec(db,
+                         "INSERT INTO schema_migrations (version, name, applied_at)"
+                         " VALUES ($1, $2, $3)",
+                         p);
+        }
+        if (st >= 0)
+            st = db_commit(db);
+        if (st < 0) {
+            db_rollback(db);
+            if (!err[0])
+                snprintf(err, errlen, "migration %s failed", f->name);
+            return DB_HARD_ERROR;
+        }
+        (*applied)++;
+    }
+    return DB_NO_ROWS;
+}
+
+enum db_status
+db_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+    return db->ops->backup(db, path, err, errlen);
+}
+
+void
+db_bulk_mode(struct db *db)
+{
+    db->ops->bulk_mode(db);
+}
+
+void
+db_protect(struct db *db)
+{
+    db->ops->protect(db);
+}
+
+int64_t
+db_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

@@ -1,0 +1,124 @@
+/*
+ * store/queries.h — the queries lotse runs, one function each, grouped one
+ * file per resource (staff.c, clients.c, cases.c). Every query that touches
+ * tenant data takes the Jobcenter id and has it in its WHERE. Strings in row
+ * structs are copies in the connection's arena (db_set_arena), NULL for SQL
+ * NULL. Results are enum db_status.
+ */
+#ifndef LOTSE_STORE_QUERIES_H
+#define LOTSE_STORE_QUERIES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* ---- staff.c: Jobcenters, teams, users, tokens ---- */
+
+struct user_row {
+    char *id, *jobcenter_id, *team_id, *username, *display_name, *password_hash;
+    int64_t roles, fte_milli, active, created_at;
+};
+
+enum db_status db_jobcenter_insert(struct db *db, const char *id, const char *name, int64_t now);
+enum db_status db_jobcenter_count(struct db *db, int64_t *n);
+enum db_status db_team_insert(struct db *db, const char *id, const char *jobcenter_id,
+                              const char *name, int64_t now);
+/* DB_ONE_ROW and *NAME when team ID exists in the Jobcenter. */
+enum db_status db_team_get(struct db *db, const char *jobcenter_id, const char *id,
+                           char **name);
+/* Teams whose id or name is KEY, in any Jobcenter (command line). */
+struct team_row {
+    char *id, *jobcenter_id, *name;
+};
+enum db_status db_team_find(struct db *db, const char *key, struct team_row *out,
+                            bool (*row)(void *), void *user);
+/* Jobcenters, oldest first (command line). */
+enum db_status db_jobcenters(struct db *db, char **id, bool (*row)(void *), void *user);
+enum db_status db_user_insert(struct db *db, const struct user_row *u);
+enum db_status db_user_by_username(struct db *db, const char *username, struct user_row *out);
+enum db_status db_user_by_id(struct db *db, const char *jobcenter_id, const char *id,
+                             struct user_row *out);
+enum db_status db_user_set_password(struct db *db, const char *id, const char *hash);
+
+struct token_row {
+    int64_t kind, created_at, last_seen_at, expires_at;
+    char *csrf, *language;
+};
+enum db_status db_token_insert(struct db *db, const unsigned char digest[32],
+                               const char *user_id, int kind, const char *csrf,
+                               const char *language, int64_t now, int64_t expires_at);
+/* The token with DIGEST if not revoked, with its user. */
+enum db_status db_token_lookup(struct db *db, const unsigned char digest[32],
+                               struct token_row *tok, struct user_row *user);
+enum db_status db_token_touch(struct db *db, const unsigned char digest[32], int64_t now);
+enum db_status db_token_revoke(struct db *db, const unsigned char digest[32], int64_t now);
+enum db_status db_token_set_language(struct db *db, const unsigned char digest[32],
+                                     const char *language);
+
+/* ---- clients.c ---- */
+
+struct client_row {
+    char *id, *jobcenter_id, *customer_number, *first_name, *last_name, *birth_date, *street,
+        *postcode, *city, *phone, *email, *language, *created_by;
+    int64_t created_at;
+};
+
+enum db_status db_client_insert(struct db *db, const struct client_row *c);
+enum db_status db_client_get(struct db *db, const char *jobcenter_id, const char *id,
+                             struct client_row *out);
+/* DB_ONE_ROW and *ID when a client with CUSTOMER_NUMBER exists. */
+enum db_status db_client_by_number(struct db *db, const char *jobcenter_id,
+                                   const char *customer_number, char **id);
+
+/* ---- cases.c ---- */
+
+struct case_row {
+    char *id, *jobcenter_id, *client_id, *case_manager_id, *status, *referral_source,
+        *referral_date, *referral_reason, *referred_by, *consent_date, *started_on,
+        *next_review_due, *plan_review_due, *limit_date, *closed_on, *closure_reason, *profile,
+        *override_reason;
+    int64_t created_at, updated_at;
+    /* joined */
+    char *customer_number, *first_name, *last_name, *case_manager_team, *case_manager_name;
+};
+
+enum db_status db_case_insert(struct db *db, const struct case_row *c);
+enum db_status db_case_get(struct db *db, const char *jobcenter_id, const char *id,
+                           struct case_row *out);
+enum db_status db_case_activate(struct db *db, const char *jobcenter_id, const char *id,
+                                const char *consent_date, const char *next_review_due,
+                                const char *limit_date, int64_t now);
+/* The client's cases (all statuses), for the client access check. */
+enum db_status db_cases_of_client(struct db *db, const char *jobcenter_id,
+                                  const char *client_id, bool (*row)(void *), void *user,
+                                  struct case_row *out);
+/* DB_ONE_ROW when the client has a case that is not closed. */
+enum db_status db_case_open_exists(struct db *db, const char *jobcenter_id,
+                                   const char *client_id);
+
+/* Case lists. Exactly one of CASE_MANAGER_ID, TEAM_ID, REFERRED_BY is set;
+ * STATUS may be NULL; AFTER is the cursor (the last id of the previous page). */
+struct case_filter {
+    const char *case_manager_id, *team_id, *referred_by, *status, *after;
+    int64_t limit;
+};
+enum db_status db_cases_list(struct db *db, const char *jobcenter_id,
+                             const struct case_filter *f, struct case_row *out,
+                             bool (*row)(void *), void *user);
+
+/* Open (not closed) cases of case manager USER_ID. */
+enum db_status db_caseload(struct db *db, const char *jobcenter_id, const char *user_id,
+                           int64_t *open);
+
+/* Case managers of TEAM_ID (or of the whole Jobcenter when TEAM_ID is NULL)
+ * with their FTE and open cases, least loaded first by open/FTE. */
+struct load_row {
+    char *user_id;
+    int64_t fte_milli, open;
+};
+enum db_status db_case_managers_load(struct db *db, const char *jobcenter_id,
+                                     const char *team_id, struct load_row *out,
+                                     bool (*row)(void *), void *user);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * store/store.h — the one interface to the database. Everything above
+ * store/ talks to a `struct db` (one connection) through these functions;
+ * the backend behind it (sqlite/ today, pg/ next) is chosen by the URL.
+ *
+ * SQL is always a string literal with $1…$n parameters, bound with typed
+ * specs, and the statement is prepared once per connection (cached by the
+ * address of the literal). SQL written above this interface uses only what
+ * both SQLite and PostgreSQL accept: no INSERT OR …, no AUTOINCREMENT
+ * semantics, ON CONFLICT and RETURNING are fine, dates are TEXT
+ * 'YYYY-MM-DD', instants INTEGER microseconds since 1970 UTC, booleans
+ * INTEGER 0/1.
+ *
+ * A connection is used by one thread at a time. Writes go through
+ * store/writer.h, which serialises them and commits them in groups.
+ */
+#ifndef LOTSE_STORE_STORE_H
+#define LOTSE_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+enum db_status {
+    DB_CONSTRAINT = -3,  /* a UNIQUE/CHECK/foreign key constraint refused the write */
+    DB_HARD_ERROR = -2,  /* bug or outage: log, answer 500/503 */
+    DB_RETRY = -1,       /* busy / serialization failure: db_run_tx() reruns */
+    DB_NO_ROWS = 0,
+    DB_ONE_ROW = 1,
+};
+
+enum db_type { DB_T_END = 0, DB_T_NULL, DB_T_TEXT, DB_T_INT64, DB_T_BLOB };
+
+struct db_param {
+    enum db_type type;
+    const char *text;     /* DB_T_TEXT: NUL-terminated; NULL binds SQL NULL */
+    int64_t i;
+    const void *blob;
+    size_t len;
+};
+
+#define DB_TEXT(s) {DB_T_TEXT, (s), 0, NULL, 0}
+#define DB_INT64(v) {DB_T_INT64, NULL, (v), NULL, 0}
+#define DB_BLOB(p, n) {DB_T_BLOB, NULL, 0, (p), (n)}
+#define DB_NULL {DB_T_NULL, NULL, 0, NULL, 0}
+#define DB_PARAM_END {DB_T_END, NULL, 0, NULL, 0}
+
+enum db_col_type { DB_C_END = 0, DB_C_TEXT, DB_C_STR, DB_C_INT64, DB_C_BLOB };
+
+/* Result columns are taken by position, in SELECT order. */
+struct db_column {
+    enum db_col_type type;
+    void *dst;        /* DB_C_TEXT: char[size]; DB_C_STR: char ** (arena copy, NULL for SQL NULL);
+                         DB_C_INT64: int64_t *; DB_C_BLOB: unsigned char[size] */
+    size_t size;
+    size_t *len;      /* DB_C_BLOB: bytes copied */
+};
+
+/* Fixed buffer: SQL NULL gives "", a longer value is DB_HARD_ERROR. */
+#define DB_COL_TEXT(buf, sz) {DB_C_TEXT, (buf), (sz), NULL}
+/* Arena copy (db_set_arena) or NULL for SQL NULL. */
+#define DB_COL_STR(pp) {DB_C_STR, (pp), 0, NULL}
+/* SQL NULL gives 0. */
+#define DB_COL_INT64(p) {DB_C_INT64, (p), 0, NULL}
+#define DB_COL_BLOB(buf, sz, lenp) {DB_C_BLOB, (buf), (sz), (lenp)}
+#define DB_COL_END {DB_C_END, NULL, 0, NULL}
+
+struct db;
+
+/* Open a connection to URL ("sqlite:PATH" or "postgresql://…"). On failure
+ * returns NULL and writes the reason into ERR. */
+struct db *db_open(const char *url, char *err, size_t errlen);
+void db_close(struct db *db);
+/* "sqlite" or "postgresql". */
+const char *db_backend(const struct db *db);
+
+/* Arena for DB_COL_STR results until the next call; borrowed. */
+void db_set_arena(struct db *db, struct arena *arena);
+
+/* Run SQL. DB_NO_ROWS on success (see db_changes), negative on failure. */
+enum db_status db_exec(struct db *db, const char *sql, const struct db_param *params);
+/* Rows changed by the last db_exec. */
+int64_t db_changes(struct db *db);
+/* First row into COLS: DB_ONE_ROW or DB_NO_ROWS, negative on failure. */
+enum db_status db_query_one(struct db *db, const char *sql, const struct db_param *params,
+                            const struct db_column *cols);
+/* Each row into COLS, then ROW(USER); ROW returns false to stop early.
+ * Returns DB_ONE_ROW when at least one row came, DB_NO_ROWS when none. */
+enum db_status db_query_each(struct db *db, const char *sql, const struct db_param *params,
+                             const struct db_column *cols, bool (*row)(void *user),
+                             void *user);
+
+/* Transactions. db_begin(WRITE=true) takes the write lock at once. */
+enum db_status db_begin(struct db *db, bool write);
+enum db_status db_commit(struct db *db);
+void db_rollback(struct db *db);
+enum db_status db_savepoint(struct db *db);
+void db_savepoint_release(struct db *db);
+void db_savepoint_rollback(struct db *db);
+
+/* Run FN(DB, ARG) in a transaction and commit; rerun it from the start when
+ * it or the commit returns DB_RETRY (up to a limit). FN's negative result
+ * rolls back and is returned. */
+enum db_status db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct db *, void *),
+                         void *arg);
+
+/* Apply the embedded migrations that are not yet applied, each in its own
+ * transaction. Safe to run twice. *APPLIED counts the new ones. */
+enum db_status db_migrate(struct db *db, int *applied, char *err, size_t errlen);
+
+/* Make a consistent copy of the store into PATH while others use it. */
+enum db_status db_backup(struct db *db, const char *path, char *err, size_t errlen);
+
+/* Bulk-load mode for `lotse demo`: trade durability for speed until closed. */
+void db_bulk_mode(struct db *db);
+
+/* Refuse DDL and ATTACH from now on (request handling). */
+void db_protect(struct db *db);
+
+/* Current instant in microseconds since 1970 UTC (the unit stored). */
+int64_t db_now_us(void);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * store/writer.c — the group-committing writer thread; see writer.h.
+ * Why one thread: SQLite allows one writer at a time anyway, and a batch of
+ * a few hundred small inserts costs about as much as one, so collecting the
+ * writes of many requests into one transaction is what keeps audited reads
+ * fast. While a batch commits, the next one gathers in the queue.
+ */
+#include "store/writer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+enum { QUEUE_LIMIT = 8192 };
+
+struct writer {
+    struct db *db;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t has_work;
+    pthread_cond_t has_room;
+    struct write_job *head, *tail;
+    size_t queued;
+    size_t batch_max;
+    unsigned linger_us;
+    bool stopping;
+    struct writer_stats stats;
+};
+
+static void
+run_batch(struct writer *w, struct write_job *batch)
+{
+    enum db_status st = DB_RETRY;
+    for (int attempt = 0; attempt < 100 && st == DB_RETRY; attempt++) {
+        st = db_begin(w->db, true);
+        if (st == DB_RETRY)
+            usleep(2000);
+    }
+    bool ok = st >= 0;
+    for (struct write_job *j = batch; j; j = j->next) {
+        j->result = JOB_FAILED;
+        if (!ok || db_savepoint(w->db) < 0) {
+            ok = false;
+            continue;
+        }
+        j->result = j->run(w->db, j->arg);
+        if (j->result == JOB_KEEP)
+            db_savepoint_release(w->db);
+        else
+            db_savepoint_rollback(w->db);
+    }
+    bool committed = false;
+    if (ok) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            st = db_commit(w->db);
+            if (st != DB_RETRY)
+                break;
+            usleep(2000);
+        }
+        committed = st >= 0;
+        if (!committed) {
+            db_rollback(w->db);
+            log_error("writer: commit of a batch failed; its jobs are refused");
+        }
+    } else {
+        db_rollback(w->db);
+        log_error("writer: could not begin a transaction");
+    }
+    pthread_mutex_lock(&w->mu);
+    w->stats.batches++;
+    if (!committed)
+        w->stats.failed_commits++;
+    pthread_mutex_unlock(&w->mu);
+    for (struct write_job *j = batch; j;) {
+        struct write_job *next = j->next;   /* DONE may free J */
+        j->done(j->arg, committed ? j->result : JOB_FAILED, committed);
+        j = next;
+    }
+}
+
+static void *
+writer_main(void *arg)
+{
+    struct writer *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->has_work, &w->mu);
+        if (!w->head && w->stopping) {
+            pthread_mutex_unlock(&w->mu);
+            break;
+        }
+        if (w->linger_us && w->queued < w->batch_max && !w->stopping) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += (long)w->linger_us * 1000;
+            while (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            while (w->queued < w->batch_max && !w->stopping &&
+                   pthread_cond_timedwait(&w->has_work, &w->mu, &until) == 0)
+                ;
+        }
+        struct write_job *batch = w->head, *last = w->head;
+        size_t n = 1;
+        while (last->next && n < w->batch_max) {
+            last = last->next;
+            n++;
+        }
+        w->head = last->next;
+        if (!w->head)
+            w->tail = NULL;
+        last->next = NULL;
+        w->queued -= n;
+        w->stats.jobs += n;
+        pthread_cond_broadcast(&w->has_room);
+        pthread_mutex_unlock(&w->mu);
+        run_batch(w, batch);
+    }
+    return NULL;
+}
+
+struct writer *
+writer_start(const char *url, size_t batch_max, unsigned linger_us, char *err, size_t errlen)
+{
+    struct db *db = db_open(url, err, errlen);
+    if (!db)
+        return NULL;
+    struct writer *w = calloc(1, sizeof *w);
+    if (!w)
+        abort();
+    w->db = db;
+    w->batch_max = batch_max ? batch_max : 1;
+    w->linger_us = linger_us;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->has_work, NULL);
+    pthread_cond_init(&w->has_room, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        db_close(db);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void
+writer_submit(struct writer *w, struct write_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&w->mu);
+    while (w->queued >= QUEUE_LIMIT)
+        pthread_cond_wait(&w->has_room, &w->mu);
+    if (w->tail)
+        w->tail->next = job;
+    else
+        w->head = job;
+    w->tail = job;
+    w->queued++;
+    if (w->queued == 1 || w->queued >= w->batch_max)
+        pthread_cond_signal(&w->has_work);
+    pthread_mutex_unlock(&w->mu);
+}
+
+struct sync_wait {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool finished, committed;
+    enum job_result result;
+    enum job_result (*run)(struct db *, void *);
+    void *arg;
+};
+
+static enum job_result
+sync_run(struct db *db, void *arg)
+{
+    struct sync_wait *sw = arg;
+    return sw->run(db, sw->arg);
+}
+
+static void
+sync_done(void *arg, enum job_result result, bool committed)
+{
+    struct sync_wait *sw = arg;
+    pthread_mutex_lock(&sw->mu);
+    sw->finished = true;
+    sw->result = result;
+    sw->committed = committed;
+    pthread_cond_signal(&sw->cv);
+    pthread_mutex_unlock(&sw->mu);
+}
+
+enum job_result
+writer_run_sync(struct writer *w, enum job_result (*run)(struct db *, void *), void *arg,
+                bool *committed)
+{
+    struct sync_wait sw = {.run = run, .arg = arg};
+    pthread_mutex_init(&sw.mu, NULL);
+    pthread_cond_init(&sw.cv, NULL);
+    struct write_job job = {.run = sync_run, .done = sync_done, .arg = &sw};
+    writer_submit(w, &job);
+    pthread_mutex_lock(&sw.mu);
+    while (!sw.finished)
+        pthread_cond_wait(&sw.cv, &sw.mu);
+    pthread_mutex_unlock(&sw.mu);
+    pthread_mutex_destroy(&sw.mu);
+    pthread_cond_destroy(&sw.cv);
+    if (committed)
+        *committed = sw.committed;
+    return sw.result;
+}
+
+void
+writer_stop(struct writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_broadcast(&w->has_work);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    db_close(w->db);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->has_work);
+    pthread_cond_destroy(&w->has_room);
+    free(w);
+}
+
+struct inline_tx {
+    enum job_result (*run)(struct db *, void *);
+    void *arg;
+    enum job_result result;
+};
+
+static enum db_status
+inline_body(struct db *db, void *arg)
+{
+    struct inline_tx *t = arg;
+    t->result = t->run(db, t->arg);
+    /* a refusal or failure rolls back: report it as an error to db_run_tx */
+    return t->result == JOB_KEEP ? DB_NO_ROWS : DB_HARD_ERROR;
+}
+
+enum job_result
+writer_run_inline(struct db *db, enum job_result (*run)(struct db *, void *), void *arg,
+                  bool *committed)
+{
+    struct inline_tx t = {.run = run, .arg = arg, .result = JOB_FAILED};
+    enum db_status st = db_run_tx(db, true, inline_body, &t);
+    if (committed)
+        *committed = st >= 0;
+    if (st < 0 && t.result == JOB_KEEP)
+        t.result = JOB_FAILED;   /* the commit itself failed */
+    return t.result;
+}
+
+void
+writer_get_stats(struct writer *w, struct writer_stats *out)
+{
+    pthread_mutex_lock(&w->mu);
+    *out = w->stats;
+    out->queued = w->queued;
+    pthread_mutex_unlock(&w->mu);
+}

@@ -1,0 +1,279 @@
+/* web/cases.c — the start page (my cases), intake (client + case in one
+ * form), the case page and activation. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cases.h"
+#include "core/clients.h"
+#include "core/input.h"
+#include "util/date.h"
+#include "web/web.h"
+
+/* German dates for display: "2026-11-25" → "25.11.2026" in place. */
+static void
+de_date(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    struct date d;
+    if (json_is_string(v) && date_parse(json_string_value(v), &d)) {
+        char s[11];
+        date_format_de(d, s);
+        json_object_set_new(obj, key, json_string(s));
+    }
+}
+
+static void
+decorate_case(struct request *req, json_t *c)
+{
+    static const char *const keys[] = {"consent_date", "started_on", "next_review_due",
+                                       "plan_review_due", "limit_date", "closed_on", NULL};
+    for (const char *const *k = keys; *k; k++)
+        de_date(c, *k);
+    json_t *r = json_object_get(c, "referral");
+    if (r)
+        de_date(r, "date");
+    const char *st = json_string_value(json_object_get(c, "status"));
+    if (st) {
+        json_object_set_new(c, "status_label", json_string(http_tr(req, st)));
+        json_object_set_new(c, "is_referred", json_boolean(strcmp(st, "referred") == 0));
+        json_object_set_new(c, "is_active", json_boolean(strcmp(st, "active") == 0));
+    }
+    const char *src = r ? json_string_value(json_object_get(r, "source")) : NULL;
+    if (src)
+        json_object_set_new(r, "source_label",
+                            json_string(http_tr(req, strcmp(src, "self") == 0 ? "self-referral"
+                                                                              : "placement")));
+}
+
+enum http_result
+web_home(struct request *req)
+{
+    const char *status = http_query(req, "status");
+    if (status && !status[0])
+        status = NULL;
+    struct case_list_query q = {.status = status, .cursor = http_query(req, "cursor"),
+                                .limit = 50};
+    struct problem pb = PROBLEM_INIT;
+    json_t *view = NULL;
+    json_t *v;
+    if (req->actor.roles & (ROLE_CASE_MANAGER | ROLE_TEAM_LEAD | ROLE_PLACEMENT_OFFICER)) {
+        if (cases_list(&req->core, &q, &view, &pb) != CORE_OK) {
+            json_decref(view);
+            return reply_problem(req, &pb);
+        }
+        v = view;
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(v, "items"), i, c) decorate_case(req, c);
+        json_object_set_new(v, "has_items",
+                            json_boolean(json_array_size(json_object_get(v, "items")) > 0));
+        json_object_set_new(v, "names", json_boolean((req->actor.roles & ROLE_CASE_MANAGER) != 0));
+    } else {
+        v = json_object();
+        json_object_set_new(v, "no_cases_role", json_true());
+    }
+    json_object_set_new(v, "title", json_string(http_tr(req, (req->actor.roles & ROLE_CASE_MANAGER)
+                                                                 ? "My cases"
+                                                                 : "Cases")));
+    static const char *const filters[] = {"", "referred", "active", "closed", NULL};
+    json_t *fl = json_array();
+    for (const char *const *f = filters; *f; f++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "value", json_string(*f));
+        json_object_set_new(o, "label", json_string(http_tr(req, (*f)[0] ? *f : "all open and closed")));
+        bool cur = (status && strcmp(status, *f) == 0) || (!status && !(*f)[0]);
+        json_object_set_new(o, "current", json_boolean(cur));
+        json_array_append_new(fl, o);
+    }
+    json_object_set_new(v, "filters", fl);
+    return reply_page(req, 200, "home.html", v);
+}
+
+static json_t *
+intake_view(struct request *req, json_t *form, const struct problem *pb)
+{
+    json_t *v = json_object();
+    json_object_set_new(v, "title", json_string(http_tr(req, "New client and case")));
+    json_t *f = form ? json_deep_copy(form) : json_object();
+    if (!form) {
+        /* defaults: today as referral date, self-referral for case managers */
+        char today[11];
+        date_format_de(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
+        json_t *r = json_object();
+        json_object_set_new(r, "date", json_string(today));
+        json_object_set_new(r, "source", json_string((req->actor.roles & ROLE_PLACEMENT_OFFICER)
+                                                         ? "placement"
+                                                         : "self"));
+        json_object_set_new(f, "referral", r);
+    }
+    const char *src = json_string_value(json_object_get(json_object_get(f, "referral"), "source"));
+    json_object_set_new(v, "source_self", json_boolean(src && strcmp(src, "self") == 0));
+    json_object_set_new(v, "source_placement", json_boolean(!src || strcmp(src, "placement") == 0));
+    json_object_set_new(v, "form", f);
+    if (pb)
+        web_view_errors(req, v, pb);
+    return v;
+}
+
+enum http_result
+web_intake_form(struct request *req)
+{
+    return reply_page(req, 200, "intake.html", intake_view(req, NULL, NULL));
+}
+
+struct intake {
+    struct client_input client;
+    struct case_input kase;
+    json_t *client_view, *case_view;
+    struct problem pb;
+    json_t *form_copy;
+};
+
+static enum core_result
+intake_run(struct core_ctx *ctx, void *arg)
+{
+    struct intake *in = arg;
+    enum core_result r = clients_create(ctx, &in->client, &in->client_view, &in->pb);
+    if (r != CORE_OK)
+        return r;
+    in->kase.client_id = json_string_value(json_object_get(in->client_view, "id"));
+    return cases_create(ctx, &in->kase, &in->case_view, &in->pb);
+}
+
+static enum http_result
+intake_done(struct request *req)
+{
+    struct intake *in = req->deferred_arg;
+    json_decref(in->client_view);
+    if (req->deferred_result == CORE_OK) {
+        const char *id = json_string_value(json_object_get(in->case_view, "id"));
+        char *loc = arena_printf(&req->arena, "/cases/%s", id);
+        json_decref(in->case_view);
+        json_decref(in->form_copy);
+        return reply_redirect(req, loc);
+    }
+    json_decref(in->case_view);
+    if (in->pb.result == CORE_OK)
+        problem_set(&in->pb, req->deferred_result, NULL, NULL);
+    if (in->pb.result == CORE_CONFLICT) {
+        /* show a conflict next to the field it concerns */
+        const char *field = strcmp(in->pb.code, "client_exists") == 0 ? "customer_number" : NULL;
+        struct problem fp = PROBLEM_INIT;
+        if (field)
+            problem_field(&fp, &req->arena, field, in->pb.detail);
+        else
+            fp = in->pb;
+        json_t *v = intake_view(req, in->form_copy, &fp);
+        json_decref(in->form_copy);
+        return reply_page(req, 409, "intake.html", v);
+    }
+    if (in->pb.result == CORE_INVALID) {
+        json_t *v = intake_view(req, in->form_copy, &in->pb);
+        json_decref(in->form_copy);
+        return reply_page(req, 422, "intake.html", v);
+    }
+    json_decref(in->form_copy);
+    return reply_problem(req, &in->pb);
+}
+
+enum http_result
+web_intake(struct request *req)
+{
+    struct intake *in = arena_alloc(&req->arena, sizeof *in);
+    json_t *form = req->form;
+    in->form_copy = json_deep_copy(form);   /* what the user typed, for re-display */
+    web_form_drop_empty(form);
+    web_form_date(form, "birth_date");
+    web_form_date(form, "referral.date");
+    web_form_date(form, "consent_date");
+    /* split the one form into the client's and the case's part */
+    json_t *client = json_object(), *kase = json_object();
+    const char *key;
+    json_t *val;
+    json_object_foreach(form, key, val) {
+        bool case_field = strcmp(key, "referral") == 0 || strcmp(key, "consent_date") == 0;
+        json_object_set(case_field ? kase : client, key, val);
+    }
+    json_object_set_new(kase, "client_id", json_string("pending"));
+    struct problem pb = PROBLEM_INIT;
+    input_read(client, client_fields, &in->client, &req->arena, &pb);
+    if (pb.result != CORE_BAD_REQUEST)
+        input_read(kase, case_fields, &in->kase, &req->arena, &pb);
+    /* the field tables borrow strings from these objects: keep them for the request */
+    json_object_set_new(req->form, "__client", client);
+    json_object_set_new(req->form, "__case", kase);
+    if (pb.result != CORE_OK) {
+        json_t *v = intake_view(req, in->form_copy, &pb);
+        json_decref(in->form_copy);
+        return reply_page(req, pb.result == CORE_INVALID ? 422 : 400, "intake.html", v);
+    }
+    return http_write(req, intake_run, in, intake_done);
+}
+
+static enum http_result
+case_page(struct request *req, const char *id, const struct problem *form_pb, unsigned status)
+{
+    struct problem pb = PROBLEM_INIT;
+    json_t *view = NULL;
+    if (cases_get(&req->core, id, &view, &pb) != CORE_OK)
+        return reply_problem(req, &pb);
+    decorate_case(req, view);
+    json_t *v = json_object();
+    json_object_set_new(v, "title", json_string(arena_printf(
+        &req->arena, "%s %s", json_string_value(json_object_get(json_object_get(view, "client"), "first_name")),
+        json_string_value(json_object_get(json_object_get(view, "client"), "last_name")))));
+    json_object_set_new(v, "case", view);
+    char today[11];
+    date_format_de(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
+    json_object_set_new(v, "today", json_string(today));
+    if (form_pb)
+        web_view_errors(req, v, form_pb);
+    return reply_page(req, status, "case.html", v);
+}
+
+enum http_result
+web_case_show(struct request *req)
+{
+    return case_page(req, req->args[0], NULL, 200);
+}
+
+struct activate {
+    struct activate_input in;
+    const char *id;
+    json_t *view;
+    struct problem pb;
+};
+
+static enum core_result
+activate_run(struct core_ctx *ctx, void *arg)
+{
+    struct activate *a = arg;
+    return cases_activate(ctx, a->id, &a->in, &a->view, &a->pb);
+}
+
+static enum http_result
+activate_done(struct request *req)
+{
+    struct activate *a = req->deferred_arg;
+    json_decref(a->view);
+    if (req->deferred_result == CORE_OK)
+        return reply_redirect(req, arena_printf(&req->arena, "/cases/%s", a->id));
+    if (a->pb.result == CORE_INVALID)
+        return case_page(req, a->id, &a->pb, 422);
+    if (a->pb.result == CORE_OK)
+        problem_set(&a->pb, req->deferred_result, NULL, NULL);
+    return reply_problem(req, &a->pb);
+}
+
+enum http_result
+web_case_activate(struct request *req)
+{
+    struct activate *a = arena_alloc(&req->arena, sizeof *a);
+    a->id = req->args[0];
+    web_form_drop_empty(req->form);
+    web_form_date(req->form, "consent_date");
+    struct problem pb = PROBLEM_INIT;
+    if (input_read(req->form, activate_fields, &a->in, &req->arena, &pb) != CORE_OK)
+        return case_page(req, a->id, &pb, pb.result == CORE_INVALID ? 422 : 400);
+    return http_write(req, activate_run, a, activate_done);
+}

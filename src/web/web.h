@@ -1,0 +1,38 @@
+/*
+ * web/web.h — the browser pages, one file per resource. Handlers call the
+ * same core services as api/ and render the same view models through
+ * templates; forms are turned into the API's JSON shape and validated by
+ * the same field tables, and on error the form comes back with every
+ * message next to its field and the input kept.
+ */
+#ifndef LOTSE_WEB_WEB_H
+#define LOTSE_WEB_WEB_H
+
+#include "http/http.h"
+
+struct field;
+
+/* common.c */
+/* Turn the German date field NAME ("TT.MM.JJJJ", or ISO) of FORM into ISO in
+ * place; leaves an unparsable value as it is so that validation reports it. */
+void web_form_date(json_t *form, const char *dotted_name);
+/* Drop empty strings from FORM (optional fields left blank). */
+void web_form_drop_empty(json_t *form);
+/* A view's "errors" (field → translated message, dots as '_') and
+ * "error_list" for the error summary, from PB; adds "title" prefix handling. */
+void web_view_errors(struct request *req, json_t *view, const struct problem *pb);
+/* The page for a refused read/write: 403/404/409/500 as a page. */
+enum http_result web_problem(struct request *req, const struct problem *pb);
+
+enum http_result web_login_form(struct request *req);
+enum http_result web_login(struct request *req);
+enum http_result web_logout(struct request *req);
+enum http_result web_language(struct request *req);
+enum http_result web_home(struct request *req);
+enum http_result web_intake_form(struct request *req);
+enum http_result web_intake(struct request *req);
+enum http_result web_case_show(struct request *req);
+enum http_result web_case_activate(struct request *req);
+enum http_result web_static(struct request *req);
+
+#endif
