@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# setup.sh — install what lotse needs, build it, start it, test it, benchmark it.
+#
+#   ./setup.sh deps    install missing Debian packages, locales and npm packages
+#   ./setup.sh build   deps, then meson setup (once) and ninja
+#   ./setup.sh start   build, create var/lotse.db with demo data (once), serve on
+#                      http://127.0.0.1:8080
+#   ./setup.sh test    build, run every test plainly and again under ASan+UBSan,
+#                      close with one line "N passed, M failed"
+#   ./setup.sh bench   build, install wrk and nginx, run bench/run.sh
+#
+# Written for Debian 12 (root, or a user with sudo). Every step is idempotent:
+# it installs or rebuilds only what is missing or stale, and is quiet unless it
+# fails, when it prints the failing command's output. Nothing here relies on
+# anything installed by hand.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")"
+export DEBIAN_FRONTEND=noninteractive
+
+# The demo password is fixed so that README.md can print it. It protects demo
+# data only; a real installation creates its users with `lotse user add`.
+readonly DEMO_PASSWORD='lotse-demo-2026'
+readonly DEMO_DB='var/lotse.db'
+readonly LISTEN='127.0.0.1:8080'
+
+# Debian packages the build, the tests and `start` need (binary: package).
+readonly PACKAGES=(
+  gcc pkg-config meson ninja-build
+  libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libinih-dev
+  libcmocka-dev libcurl4-openssl-dev
+  gettext locales tzdata sqlite3 ca-certificates
+  chromium            # browser tests (playwright-core drives /usr/bin/chromium)
+  fonts-liberation2   # a font for headless chromium pages and letters
+)
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+
+say()  { printf 'setup: %s\n' "$*"; }
+fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# quietly CMD...: run CMD with its output kept in a file; show it only when
+# CMD fails, then stop with CMD's exit status.
+quietly() {
+  local out rc=0
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 </dev/null || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    cat "$out" >&2
+    rm -f "$out"
+    printf 'setup: error: command failed (exit %d): %s\n' "$rc" "$*" >&2
+    exit "$rc"
+  fi
+  rm -f "$out"
+}
+
+installed() {  # installed PKG: is the Debian package installed?
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+APT_UPDATED=0
+apt_install() {  # apt_install PKG...: install those of PKG... that are missing
+  local missing=() p
+  for p in "$@"; do installed "$p" || missing+=("$p"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  command -v apt-get >/dev/null || fail "missing packages ${missing[*]}, and no apt-get to install them"
+  say "installing ${missing[*]}"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    quietly "${SUDO[@]}" apt-get update -q
+    APT_UPDATED=1
+  fi
+  quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+ensure_locales() {  # de_DE.UTF-8 and en_US.UTF-8, for the German and English UI
+  local want=() l have
+  have=$(locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | sed 's/utf-8/utf8/')
+  for l in de_DE en_US; do
+    printf '%s\n' "$have" | grep -qx "$(printf '%s.utf8' "$l" | tr '[:upper:]' '[:lower:]')" ||
+      want+=("$l")
+  done
+  [ "${#want[@]}" -eq 0 ] && return 0
+  say "generating locales ${want[*]/%/.UTF-8}"
+  for l in "${want[@]}"; do
+    if grep -qE "^[#[:space:]]*${l}\.UTF-8 UTF-8" /etc/locale.gen 2>/dev/null; then
+      quietly "${SUDO[@]}" sed -i -E "s/^[#[:space:]]*(${l}\.UTF-8 UTF-8)/\1/" /etc/locale.gen
+    else
+      printf '%s.UTF-8 UTF-8\n' "$l" | quietly "${SUDO[@]}" tee -a /etc/locale.gen
+    fi
+  done
+  quietly "${SUDO[@]}" locale-gen
+}
+
+ensure_node() {  # Debian's nodejs/npm only when there is no node or npm at all
+  local want=()
+  command -v node >/dev/null || want+=(nodejs)
+  command -v npm  >/dev/null || want+=(npm)
+  [ "${#want[@]}" -eq 0 ] || apt_install "${want[@]}"
+}
+
+ensure_npm_packages() {  # npm ci when node_modules is missing or older than the lock
+  if [ ! -d node_modules ] || [ ! -e node_modules/.package-lock.json ] ||
+     [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (npm ci)"
+    quietly npm ci --no-audit --no-fund
+    touch node_modules/.package-lock.json
+  fi
+}
+
+cmd_deps() {
+  apt_install "${PACKAGES[@]}"
+  ensure_locales
+  [ -e /usr/share/zoneinfo/Europe/Berlin ] || fail "tzdata is installed but Europe/Berlin is missing"
+  ensure_node
+  ensure_npm_packages
+}
+
+# build_dir DIR [MESON OPTION...]: configure DIR once, then bring it up to date.
+build_dir() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ] || [ ! -f "$dir/meson-private/coredata.dat" ]; then
+    say "configuring $dir"
+    rm -rf "$dir"
+    quietly meson setup "$dir" "$@"
+  fi
+  quietly ninja -C "$dir"
+}
+
+cmd_build() {
+  cmd_deps
+  build_dir build
+}
+
+cmd_start() {
+  cmd_build
+  mkdir -p var
+  if [ ! -f "$DEMO_DB" ]; then
+    say "creating $DEMO_DB with demo data"
+    local rc=0 out
+    out=$(build/src/lotse demo --db "sqlite:$DEMO_DB" --password "$DEMO_PASSWORD" 2>&1 </dev/null) || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      printf '%s\n' "$out" >&2
+      rm -f "$DEMO_DB" "$DEMO_DB-wal" "$DEMO_DB-shm"
+      fail "lotse demo failed (exit $rc)"
+    fi
+  fi
+  cat <<EOF
+
+lotse: http://$LISTEN
+demo logins (password for all: $DEMO_PASSWORD)
+  admin        administration
+  tl1          team lead of fm1-fm3
+  fm1 fm2 fm3  case managers (tl1's team)
+  fm4          case manager in the other Jobcenter
+  dpo1         data protection officer
+  av1          placement officer
+  an1          analyst
+Stop with Ctrl-C. Delete $DEMO_DB to start over with fresh demo data.
+
+EOF
+  exec build/src/lotse serve --db "sqlite:$DEMO_DB" --listen "$LISTEN"
+}
+
+# run_suite DIR: meson test in DIR; sets RC_<none>, counts into the totals.
+PASSED=0 FAILED=0 SKIPPED=0 ANY_RC=0
+run_suite() {
+  local dir=$1 label=$2 rc=0 log
+  log="$dir/meson-logs/testlog.json"
+  rm -f "$log"
+  say "running the tests in $dir ($label)"
+  meson test -C "$dir" --print-errorlogs "${@:3}" </dev/null || rc=$?
+  [ "$rc" -eq 0 ] || ANY_RC=$rc
+  if [ ! -s "$log" ]; then
+    say "$label: no test log ($log): the build or the test run broke before any test ran"
+    FAILED=$((FAILED + 1))
+    ANY_RC=${ANY_RC/#0/1}
+    return 0
+  fi
+  local counts p f s
+  counts=$(python3 - "$log" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        line = line.strip()
+        if not line:
+            continue
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:                       # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS, ...
+            failed += 1
+print(passed, failed, skipped)
+PY
+  )
+  read -r p f s <<<"$counts"
+  say "$label: $p passed, $f failed, $s skipped"
+  PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+}
+
+cmd_test() {
+  cmd_build
+  # The sanitizer build must exist before the first run so that its build
+  # errors show up as such; configure it now (quietly), build inside run_suite.
+  if [ ! -f build-asan/build.ninja ] || [ ! -f build-asan/meson-private/coredata.dat ]; then
+    say "configuring build-asan"
+    rm -rf build-asan
+    quietly meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+  fi
+
+  run_suite build "plain build"
+
+  local rc=0
+  ( export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    quietly ninja -C build-asan ) || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    say "ASan+UBSan build: ninja failed, no sanitizer tests ran"
+    FAILED=$((FAILED + 1)); ANY_RC=1
+  else
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_suite build-asan "ASan+UBSan build" --timeout-multiplier 3
+  fi
+
+  [ "$SKIPPED" -eq 0 ] || say "skipped: $SKIPPED"
+  echo "$PASSED passed, $FAILED failed"
+  if [ "$FAILED" -ne 0 ] || [ "$ANY_RC" -ne 0 ]; then exit 1; fi
+}
+
+cmd_bench() {
+  cmd_build
+  # Debian starts a service when its package is installed; a policy-rc.d that
+  # says "no" keeps the system nginx from starting on port 80.
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if ! installed nginx && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | quietly "${SUDO[@]}" tee "$policy"
+    quietly "${SUDO[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  local rc=0
+  ( apt_install wrk nginx curl python3 ) || rc=$?
+  [ "$made_policy" -eq 0 ] || "${SUDO[@]}" rm -f "$policy"
+  [ "$rc" -eq 0 ] || exit "$rc"
+  exec bash bench/run.sh
+}
+
+usage() {
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+[ "$#" -eq 1 ] || usage
+case "$1" in
+  deps)  cmd_deps ;;
+  build) cmd_build ;;
+  start) cmd_start ;;
+  test)  cmd_test ;;
+  bench) cmd_bench ;;
+  -h|--help|help) usage ;;
+  *) usage ;;
+esac

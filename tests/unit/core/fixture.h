@@ -1,0 +1,103 @@
+/*
+ * tests/unit/core/fixture.h — a fresh migrated SQLite store in a temporary
+ * directory, with one Jobcenter, a team and a few users, for the unit tests
+ * of core services that need a store.
+ */
+#ifndef LOTSE_TEST_FIXTURE_H
+#define LOTSE_TEST_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "store/queries.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/crypto.h"
+
+struct fixture {
+    char dir[64];
+    char url[128];
+    char path[96];
+    struct db *db;
+    struct arena arena;
+    struct actor cm1, cm2, lead, po, dpo;
+};
+
+static inline void
+fixture_user(struct fixture *f, struct actor *a, const char *id, const char *name,
+             unsigned roles, int fte_milli, const char *team)
+{
+    snprintf(a->id, sizeof a->id, "%s", id);
+    snprintf(a->jobcenter_id, sizeof a->jobcenter_id, "jc_a");
+    snprintf(a->team_id, sizeof a->team_id, "%s", team ? team : "");
+    snprintf(a->username, sizeof a->username, "%s", name);
+    snprintf(a->display_name, sizeof a->display_name, "%s", name);
+    a->roles = roles;
+    a->fte_milli = fte_milli;
+    struct user_row u = {.id = (char *)id, .jobcenter_id = "jc_a", .team_id = (char *)team,
+                         .username = (char *)name, .display_name = (char *)name,
+                         .password_hash = "x", .roles = roles, .fte_milli = fte_milli,
+                         .created_at = 1};
+    if (db_user_insert(f->db, &u) < 0)
+        abort();
+}
+
+static inline struct fixture *
+fixture_new(void)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/lotse-unit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        abort();
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+    char err[256];
+    f->db = db_open(f->url, err, sizeof err);
+    int applied = 0;
+    if (!f->db || db_migrate(f->db, &applied, err, sizeof err) < 0) {
+        fprintf(stderr, "fixture: %s\n", err);
+        abort();
+    }
+    db_set_arena(f->db, &f->arena);
+    if (db_jobcenter_insert(f->db, "jc_a", "Jobcenter A", 1) < 0 ||
+        db_jobcenter_insert(f->db, "jc_b", "Jobcenter B", 1) < 0 ||
+        db_team_insert(f->db, "tm_1", "jc_a", "Team 1", 1) < 0 ||
+        db_team_insert(f->db, "tm_2", "jc_a", "Team 2", 1) < 0)
+        abort();
+    fixture_user(f, &f->cm1, "us_cm1", "cm1", ROLE_CASE_MANAGER, 1000, "tm_1");
+    fixture_user(f, &f->cm2, "us_cm2", "cm2", ROLE_CASE_MANAGER, 500, "tm_1");
+    fixture_user(f, &f->lead, "us_lead", "lead", ROLE_TEAM_LEAD, 1000, "tm_1");
+    fixture_user(f, &f->po, "us_po", "po", ROLE_PLACEMENT_OFFICER, 1000, "tm_2");
+    fixture_user(f, &f->dpo, "us_dpo", "dpo", ROLE_DPO, 1000, NULL);
+    return f;
+}
+
+static inline void
+fixture_free(struct fixture *f)
+{
+    char p[128];
+    db_close(f->db);
+    arena_free(&f->arena);
+    unlink(f->path);
+    snprintf(p, sizeof p, "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->path);
+    unlink(p);
+    rmdir(f->dir);
+    free(f);
+}
+
+/* A context for ACTOR on the fixture's connection, as inside a write job. */
+static inline struct core_ctx
+fixture_ctx(struct fixture *f, const struct actor *actor)
+{
+    struct core_ctx c = {.db = f->db, .arena = &f->arena, .actor = actor, .request_id = "req-test",
+                         .in_write = true, .caseload_per_fte = 75, .now_us = db_now_us()};
+    return c;
+}
+
+#endif
