@@ -1,0 +1,282 @@
+/*
+ * tests/unit/store/test_store.c — the store contract (store.h, writer.h) on
+ * a real SQLite file: migrations are idempotent, parameters bind by name,
+ * results fill typed columns, constraints and savepoints behave, the writer
+ * commits groups, rolls back only a refused job and answers only after the
+ * commit, backups are consistent, and protected connections refuse DDL.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/queries.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/arena.h"
+
+struct t {
+    char dir[64], path[96], url[128];
+    struct db *db;
+    struct arena arena;
+};
+
+static int
+setup(void **state)
+{
+    struct t *t = calloc(1, sizeof *t);
+    snprintf(t->dir, sizeof t->dir, "/tmp/lotse-store-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/s.db", t->dir);
+    snprintf(t->url, sizeof t->url, "sqlite:%s", t->path);
+    char err[256];
+    t->db = db_open(t->url, err, sizeof err);
+    assert_non_null(t->db);
+    int applied = -1;
+    assert_true(db_migrate(t->db, &applied, err, sizeof err) >= 0);
+    assert_true(applied >= 1);
+    db_set_arena(t->db, &t->arena);
+    *state = t;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct t *t = *state;
+    db_close(t->db);
+    arena_free(&t->arena);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
+    assert_int_equal(system(cmd), 0);
+    free(t);
+    return 0;
+}
+
+static void
+migrations_are_idempotent(void **state)
+{
+    struct t *t = *state;
+    char err[256];
+    int applied = -1;
+    assert_true(db_migrate(t->db, &applied, err, sizeof err) >= 0);
+    assert_int_equal(applied, 0);
+    assert_string_equal(db_backend(t->db), "sqlite");
+}
+
+static void
+parameters_bind_by_name(void **state)
+{
+    struct t *t = *state;
+    const struct db_param p[] = {DB_TEXT("second"), DB_INT64(41), DB_PARAM_END};
+    char text[16];
+    int64_t n = 0;
+    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_TEXT(text, sizeof text), DB_COL_END};
+    /* $2 is used before $1 and $1 twice */
+    assert_int_equal(db_query_one(t->db, "SELECT $2 + 1, $1 || '-' || $1", p, c), DB_ONE_ROW);
+    assert_int_equal(n, 42);
+    assert_string_equal(text, "second-second");
+    /* too few parameters is an error, not a silent NULL */
+    const struct db_param few[] = {DB_TEXT("x"), DB_PARAM_END};
+    assert_int_equal(db_query_one(t->db, "SELECT $1, $2", few, c), DB_HARD_ERROR);
+}
+
+static void
+columns_are_typed(void **state)
+{
+    struct t *t = *state;
+    char small[4];
+    const struct db_column c[] = {DB_COL_TEXT(small, sizeof small), DB_COL_END};
+    assert_int_equal(db_query_one(t->db, "SELECT 'too long for it'", NULL, c), DB_HARD_ERROR);
+    char *s = (char *)"unset";
+    const struct db_column c2[] = {DB_COL_STR(&s), DB_COL_END};
+    assert_int_equal(db_query_one(t->db, "SELECT NULL", NULL, c2), DB_ONE_ROW);
+    assert_null(s);
+    assert_int_equal(db_query_one(t->db, "SELECT 'ä'", NULL, c2), DB_ONE_ROW);
+    assert_string_equal(s, "ä");
+    assert_int_equal(db_query_one(t->db, "SELECT 1 WHERE 0", NULL, c2), DB_NO_ROWS);
+}
+
+static void
+constraints_and_savepoints(void **state)
+{
+    struct t *t = *state;
+    assert_true(db_jobcenter_insert(t->db, "jc_1", "A", 1) >= 0);
+    assert_int_equal(db_jobcenter_insert(t->db, "jc_1", "B", 1), DB_CONSTRAINT);
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_true(db_savepoint(t->db) >= 0);
+    assert_true(db_jobcenter_insert(t->db, "jc_2", "B", 1) >= 0);
+    db_savepoint_rollback(t->db);
+    assert_true(db_jobcenter_insert(t->db, "jc_3", "C", 1) >= 0);
+    assert_true(db_commit(t->db) >= 0);
+    int64_t n = 0;
+    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);
+    assert_int_equal(n, 2);   /* jc_1 and jc_3 */
+}
+
+static void
+protected_connection_refuses_ddl(void **state)
+{
+    struct t *t = *state;
+    db_protect(t->db);
+    assert_true(db_exec(t->db, "DROP TABLE audit", NULL) < 0);
+    assert_true(db_exec(t->db, "CREATE TABLE x (a)", NULL) < 0);
+    assert_true(db_exec(t->db, "ATTACH DATABASE '/tmp/x.db' AS x", NULL) < 0);
+    int64_t n = 0;
+    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);   /* reads still work */
+}
+
+/* ---- the writer ---- */
+
+struct insert_job {
+    struct write_job job;
+    char id[32];
+    bool refuse;
+    enum job_result result;
+    bool committed, done;
+    pthread_mutex_t *mu;
+    pthread_cond_t *cv;
+    const char *path;   /* to check the row is visible from another connection at DONE */
+    bool visible_at_done;
+};
+
+static enum job_result
+insert_run(struct db *db, void *arg)
+{
+    struct insert_job *j = arg;
+    if (db_jobcenter_insert(db, j->id, "x", 1) < 0)
+        return JOB_FAILED;
+    return j->refuse ? JOB_REFUSED : JOB_KEEP;
+}
+
+static void
+insert_done(void *arg, enum job_result result, bool committed)
+{
+    struct insert_job *j = arg;
+    /* DONE runs after the commit: another connection sees the row already */
+    char err[128], url[128];
+    snprintf(url, sizeof url, "sqlite:%s", j->path);
+    struct db *other = db_open(url, err, sizeof err);
+    int64_t n = 0;
+    const struct db_param p[] = {DB_TEXT(j->id), DB_PARAM_END};
+    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
+    db_query_one(other, "SELECT count(*) FROM jobcenters WHERE id = $1", p, c);
+    db_close(other);
+    pthread_mutex_lock(j->mu);
+    j->visible_at_done = n == 1;
+    j->result = result;
+    j->committed = committed;
+    j->done = true;
+    pthread_cond_broadcast(j->cv);
+    pthread_mutex_unlock(j->mu);
+}
+
+static void
+writer_groups_commits_and_answers_after_commit(void **state)
+{
+    struct t *t = *state;
+    char err[256];
+    struct writer *w = writer_start(t->url, 64, 2000, err, sizeof err);
+    assert_non_null(w);
+    enum { N = 200 };
+    static struct insert_job jobs[N];
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (struct insert_job){.job = {.run = insert_run, .done = insert_done},
+                                      .refuse = i % 10 == 3, .mu = &mu, .cv = &cv,
+                                      .path = t->path};
+        jobs[i].job.arg = &jobs[i];
+        snprintf(jobs[i].id, sizeof jobs[i].id, "jc_w%d", i);
+        writer_submit(w, &jobs[i].job);
+    }
+    pthread_mutex_lock(&mu);
+    for (int i = 0; i < N; i++)
+        while (!jobs[i].done)
+            pthread_cond_wait(&cv, &mu);
+    pthread_mutex_unlock(&mu);
+    struct writer_stats st;
+    writer_get_stats(w, &st);
+    writer_stop(w);
+    int kept = 0;
+    for (int i = 0; i < N; i++) {
+        assert_true(jobs[i].committed);
+        if (jobs[i].refuse) {
+            assert_int_equal(jobs[i].result, JOB_REFUSED);
+            assert_false(jobs[i].visible_at_done);
+        } else {
+            assert_int_equal(jobs[i].result, JOB_KEEP);
+            assert_true(jobs[i].visible_at_done);
+            kept++;
+        }
+    }
+    int64_t n = 0;
+    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);
+    assert_int_equal(n, kept);
+    assert_int_equal(st.jobs, N);
+    assert_true(st.batches < N);   /* grouped, not one commit per job */
+}
+
+static enum job_result
+failing_run(struct db *db, void *arg)
+{
+    (void)arg;
+    db_jobcenter_insert(db, "jc_fail", "x", 1);
+    return JOB_FAILED;
+}
+
+static void
+sync_and_inline_runs(void **state)
+{
+    struct t *t = *state;
+    char err[256];
+    struct writer *w = writer_start(t->url, 8, 0, err, sizeof err);
+    bool committed = false;
+    assert_int_equal(writer_run_sync(w, failing_run, NULL, &committed), JOB_FAILED);
+    writer_stop(w);
+    assert_int_equal(writer_run_inline(t->db, failing_run, NULL, &committed), JOB_FAILED);
+    assert_false(committed);
+    int64_t n = -1;
+    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);
+    assert_int_equal(n, 0);
+}
+
+static void
+backup_is_a_consistent_copy(void **state)
+{
+    struct t *t = *state;
+    assert_true(db_jobcenter_insert(t->db, "jc_b1", "Backup", 1) >= 0);
+    char path[128], err[256], url[160];
+    snprintf(path, sizeof path, "%s/copy.db", t->dir);
+    assert_true(db_backup(t->db, path, err, sizeof err) >= 0);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    struct db *copy = db_open(url, err, sizeof err);
+    assert_non_null(copy);
+    int64_t n = 0;
+    assert_int_equal(db_jobcenter_count(copy, &n), DB_ONE_ROW);
+    assert_int_equal(n, 1);
+    db_close(copy);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(migrations_are_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(parameters_bind_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(columns_are_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(constraints_and_savepoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(protected_connection_refuses_ddl, setup, teardown),
+        cmocka_unit_test_setup_teardown(writer_groups_commits_and_answers_after_commit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sync_and_inline_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(backup_is_a_consistent_copy, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
