@@ -14,7 +14,7 @@
 #include "core/audit.h"
 #include "core/input.h"
 #include "store/queries.h"
-#include "store/writer.h"
+#include "core/writer.h"
 #include "util/crypto.h"
 
 struct add {

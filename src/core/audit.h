@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
-#include "store/writer.h"
+#include "core/writer.h"
 
 /* Grounds (purposes) an access is allowed on. */
 #define PURPOSE_OWN_CASE "own_case"

@@ -249,3 +249,23 @@ auth_revoke(struct core_ctx *ctx, const unsigned char digest[32], struct problem
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     return CORE_OK;
 }
+
+enum core_result
+auth_find_user(struct core_ctx *ctx, const char *username, struct user_row *out, bool *found)
+{
+    enum db_status st = db_user_by_username(ctx->db, username, out);
+    *found = st == DB_ONE_ROW;
+    return st < 0 ? CORE_ERROR : CORE_OK;
+}
+
+enum core_result
+auth_store_rehash(struct core_ctx *ctx, const char *user_id, const char *hash)
+{
+    return db_user_set_password(ctx->db, user_id, hash) < 0 ? CORE_ERROR : CORE_OK;
+}
+
+enum core_result
+auth_touch(struct db *db, const unsigned char digest[32], int64_t now_us)
+{
+    return db_token_touch(db, digest, now_us) < 0 ? CORE_ERROR : CORE_OK;
+}

@@ -59,6 +59,15 @@ enum core_result auth_resolve(struct db *db, const char *secret, enum token_kind
                               int64_t now_us, struct actor *actor, struct token_row *tok,
                               bool *touch);
 
+/* Sign-in helpers for the HTTP layer. */
+/* Load the user called USERNAME (any Jobcenter); *FOUND false when none. */
+enum core_result auth_find_user(struct core_ctx *ctx, const char *username, struct user_row *out,
+                                bool *found);
+/* Write job: store a renewed password hash for USER_ID. */
+enum core_result auth_store_rehash(struct core_ctx *ctx, const char *user_id, const char *hash);
+/* Write job body: refresh a session's last-seen time. */
+enum core_result auth_touch(struct db *db, const unsigned char digest[32], int64_t now_us);
+
 /* Write job: revoke the token whose digest is DIGEST. */
 enum core_result auth_revoke(struct core_ctx *ctx, const unsigned char digest[32],
                              struct problem *pb);

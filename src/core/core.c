@@ -73,3 +73,30 @@ core_store_healthy(struct core_ctx *ctx)
     const struct db_column c[] = {DB_COL_INT64(&one), DB_COL_END};
     return db_query_one(ctx->db, "SELECT 1", NULL, c) == DB_ONE_ROW && one == 1;
 }
+
+struct db *
+core_db_open(const char *url, char *err, size_t errlen)
+{
+    struct db *db = db_open(url, err, errlen);
+    if (db)
+        db_protect(db);
+    return db;
+}
+
+void
+core_db_close(struct db *db)
+{
+    db_close(db);
+}
+
+void
+core_db_use_arena(struct db *db, struct arena *arena)
+{
+    db_set_arena(db, arena);
+}
+
+int64_t
+core_now_us(void)
+{
+    return db_now_us();
+}

@@ -103,6 +103,16 @@ struct core_ctx {
     int64_t now_us;                  /* the instant the request arrived */
 };
 
+/* A connection for request handling: DDL and ATTACH refused (db_protect).
+ * NULL with ERR on failure. Close with core_db_close(). */
+struct db *core_db_open(const char *url, char *err, size_t errlen);
+void core_db_close(struct db *db);
+/* Arena for strings that queries on DB return (the request's); NULL to unset. */
+void core_db_use_arena(struct db *db, struct arena *arena);
+
+/* The current instant in microseconds since 1970 UTC. */
+int64_t core_now_us(void);
+
 /* True when the store answers a trivial query on CTX's connection (/healthz). */
 bool core_store_healthy(struct core_ctx *ctx);
 

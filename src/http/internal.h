@@ -11,7 +11,6 @@
 
 #include "http/http.h"
 #include "http/server.h"
-#include "store/store.h"
 
 enum { METRIC_BUCKETS = 10 };
 

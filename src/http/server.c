@@ -33,7 +33,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "http/internal.h"
-#include "store/writer.h"
+#include "core/writer.h"
 #include "util/crypto.h"
 #include "util/i18n.h"
 #include "util/pool.h"
@@ -69,12 +69,11 @@ thread_db(void)
     if (tls_db)
         return tls_db;
     char err[256] = "";
-    tls_db = db_open(srv.cfg->db_url, err, sizeof err);
+    tls_db = core_db_open(srv.cfg->db_url, err, sizeof err);
     if (!tls_db) {
         log_error("http: cannot open a store connection: %s", err);
         return NULL;
     }
-    db_protect(tls_db);
     pthread_mutex_lock(&srv.dbs_mu);
     if (srv.n_dbs < (int)(sizeof srv.dbs / sizeof srv.dbs[0]))
         srv.dbs[srv.n_dbs++] = tls_db;
@@ -254,9 +253,9 @@ write_run(struct db *db, void *arg)
     ctx.in_write = true;
     ctx.pending = ctx.pending_tail = NULL;
     ctx.n_pending = 0;
-    db_set_arena(db, &req->arena);
+    core_db_use_arena(db, &req->arena);
     w->result = w->run(&ctx, w->arg);
-    db_set_arena(db, NULL);
+    core_db_use_arena(db, NULL);
     if (w->result == CORE_OK)
         return JOB_KEEP;
     return w->result == CORE_ERROR || w->result == CORE_UNAVAILABLE ? JOB_FAILED : JOB_REFUSED;
@@ -343,7 +342,7 @@ static enum job_result
 touch_run(struct db *db, void *arg)
 {
     struct bg_write *b = arg;
-    return db_token_touch(db, b->digest, b->now) < 0 ? JOB_FAILED : JOB_KEEP;
+    return auth_touch(db, b->digest, b->now) == CORE_OK ? JOB_KEEP : JOB_FAILED;
 }
 
 static void
@@ -410,10 +409,10 @@ run_step(struct request *req, http_handler fn)
         reply_problem(req, &pb);
         return queue(req);
     }
-    db_set_arena(req->core.db, &req->arena);
+    core_db_use_arena(req->core.db, &req->arena);
     req->then = NULL;
     enum http_result r = fn(req);
-    db_set_arena(req->core.db, NULL);
+    core_db_use_arena(req->core.db, NULL);
     if (r == HTTP_DEFER)
         return MHD_YES;
     return finish(req);
@@ -477,9 +476,9 @@ dispatch(struct request *req)
     req->core.db = thread_db();
     if (!req->core.db)
         return refuse(req, CORE_UNAVAILABLE, "The store is not reachable.");
-    db_set_arena(req->core.db, &req->arena);
+    core_db_use_arena(req->core.db, &req->arena);
     enum core_result who = session_authenticate(req);
-    db_set_arena(req->core.db, NULL);
+    core_db_use_arena(req->core.db, NULL);
     if (who == CORE_ERROR)
         return refuse(req, CORE_UNAVAILABLE, "The store is not reachable.");
     if (who != CORE_OK) {
@@ -517,7 +516,7 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
     req->core.arena = &req->arena;
     req->core.request_id = req->request_id;
     req->core.caseload_per_fte = srv.cfg->caseload_per_fte;
-    req->core.now_us = db_now_us();
+    req->core.now_us = core_now_us();
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char addr[INET6_ADDRSTRLEN] = "";
@@ -736,7 +735,7 @@ server_run(const struct server_setup *setup)
     writer_stop(srv.writer);
     pool_stop(srv.hasher);
     for (int i = 0; i < srv.n_dbs; i++)
-        db_close(srv.dbs[i]);
+        core_db_close(srv.dbs[i]);
     pages_free();
     free(srv.metrics);
     log_info("stopped");

@@ -22,7 +22,7 @@ issue(struct core_ctx *ctx, void *arg)
 {
     struct signin *s = arg;
     struct problem pb = PROBLEM_INIT;
-    if (s->rehash && db_user_set_password(ctx->db, s->user.id, s->new_hash) < 0)
+    if (s->rehash && auth_store_rehash(ctx, s->user.id, s->new_hash) != CORE_OK)
         return CORE_ERROR;
     return auth_issue(ctx, s->user.id, s->kind, NULL, s->token, s->csrf, &s->expires_us, &pb);
 }
@@ -60,11 +60,9 @@ signin_start(struct request *req, struct signin *s, enum http_result (*then)(str
         s->result = CORE_TOO_MANY;
         return then(req);
     }
-    enum db_status st = db_user_by_username(req->core.db, s->username, &s->user);
-    if (st < 0) {
+    if (auth_find_user(&req->core, s->username, &s->user, &s->found) != CORE_OK) {
         s->result = CORE_ERROR;
         return then(req);
     }
-    s->found = st == DB_ONE_ROW;
     return http_compute(req, signin_check, s, after_check);
 }

@@ -1,13 +1,13 @@
 /*
- * store/writer.h — the single writer: every write of the running server goes
+ * core/writer.h — the single writer: every write of the running server goes
  * through one thread with its own connection. Jobs queue up; the writer takes
  * up to a batch of them, runs each in a savepoint of one transaction and
  * commits the batch once (group commit). Only after the commit does it call
  * each job's DONE, so nothing is acknowledged before it is durable. A full
  * queue blocks the submitter; no job is ever dropped.
  */
-#ifndef LOTSE_STORE_WRITER_H
-#define LOTSE_STORE_WRITER_H
+#ifndef LOTSE_CORE_WRITER_H
+#define LOTSE_CORE_WRITER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /*
- * store/writer.c — the group-committing writer thread; see writer.h.
+ * core/writer.c — the group-committing writer thread; see writer.h.
  * Why one thread: SQLite allows one writer at a time anyway, and a batch of
  * a few hundred small inserts costs about as much as one, so collecting the
  * writes of many requests into one transaction is what keeps audited reads
  * fast. While a batch commits, the next one gathers in the queue.
  */
-#include "store/writer.h"
+#include "core/writer.h"
 
 #include <pthread.h>
 #include <stdio.h>
