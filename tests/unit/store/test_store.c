@@ -18,7 +18,7 @@
 
 #include "store/queries.h"
 #include "store/store.h"
-#include "store/writer.h"
+#include "core/writer.h"
 #include "util/arena.h"
 
 struct t {
