@@ -90,6 +90,7 @@ cmd_serve(int argc, char **argv)
         return 0;
     }
     log_set_level(cfg.log_level);
+    db_set_busy_timeout(cfg.busy_timeout_ms);
 
     /* the schema must be current: the server never changes it itself */
     struct db *check = cmd_open_db(cfg.db_url, false);

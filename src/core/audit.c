@@ -66,19 +66,54 @@ audit_hash(const unsigned char *prev, int64_t seq, int64_t at, const char *actor
     crypto_generichash_final(&st, out, 32);
 }
 
+/* The chain head cached by the writer thread within one transaction. */
+static __thread struct {
+    struct db *db;       /* the connection whose transaction the cache belongs to */
+    bool valid;
+    int64_t seq;
+    unsigned char hash[32];
+} head;
+
+void
+audit_chain_begin(struct db *db)
+{
+    head.db = db;
+    head.valid = false;
+}
+
+void
+audit_chain_forget(void)
+{
+    head.valid = false;
+}
+
+void
+audit_chain_end(void)
+{
+    head.db = NULL;
+    head.valid = false;
+}
+
 static enum db_status
 append(struct db *db, const struct core_ctx *ctx, const struct audit_entry *e)
 {
     int64_t seq = 0;
     unsigned char prev[32];
-    size_t prev_len = 0;
-    const struct db_column head_cols[] = {DB_COL_INT64(&seq), DB_COL_BLOB(prev, 32, &prev_len),
-                                          DB_COL_END};
-    enum db_status st = db_query_one(
-        db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, head_cols);
-    if (st < 0)
-        return st;
-    bool first = st == DB_NO_ROWS;
+    bool first;
+    if (head.db == db && head.valid) {
+        seq = head.seq;
+        memcpy(prev, head.hash, 32);
+        first = false;
+    } else {
+        size_t prev_len = 0;
+        const struct db_column head_cols[] = {DB_COL_INT64(&seq),
+                                              DB_COL_BLOB(prev, 32, &prev_len), DB_COL_END};
+        enum db_status st = db_query_one(
+            db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, head_cols);
+        if (st < 0)
+            return st;
+        first = st == DB_NO_ROWS;
+    }
     seq = first ? 1 : seq + 1;
     int64_t at = ctx->now_us ? ctx->now_us : db_now_us();
     const char *actor_id = ctx->actor ? ctx->actor->id : NULL;
@@ -91,11 +126,18 @@ append(struct db *db, const struct core_ctx *ctx, const struct audit_entry *e)
         DB_TEXT(e->object_id),   DB_TEXT(e->case_id),   DB_TEXT(e->client_id),
         DB_TEXT(e->purpose),     DB_TEXT(ctx->request_id), DB_TEXT(e->detail),
         DB_BLOB(hash, 32),       DB_PARAM_END};
-    return db_exec(db,
-                   "INSERT INTO audit (seq, at, actor_id, jobcenter_id, action, object_type,"
-                   " object_id, case_id, client_id, purpose, request_id, detail, hash)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                   p);
+    enum db_status st = db_exec(db,
+                                "INSERT INTO audit (seq, at, actor_id, jobcenter_id, action,"
+                                " object_type, object_id, case_id, client_id, purpose, request_id,"
+                                " detail, hash)"
+                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                p);
+    if (head.db == db) {
+        head.valid = st >= 0;
+        head.seq = seq;
+        memcpy(head.hash, hash, 32);
+    }
+    return st;
 }
 
 enum core_result

@@ -39,6 +39,14 @@ enum core_result audit_record(struct core_ctx *ctx, const struct audit_entry *e)
 /* Append CTX's pending entries in the current write transaction of DB. */
 enum job_result audit_append_pending(struct db *db, struct core_ctx *ctx);
 
+/* The writer appends many entries per transaction; between these two calls
+ * (inside one write transaction on DB) the chain's head is kept in memory
+ * instead of being read before every append. audit_chain_forget() drops it
+ * (after a savepoint rollback). Thread-local: only the calling thread caches. */
+void audit_chain_begin(struct db *db);
+void audit_chain_forget(void);
+void audit_chain_end(void);
+
 /* Result of a chain check. */
 struct audit_verify {
     bool ok;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/audit.h"
 #include "util/log.h"
 
 enum { QUEUE_LIMIT = 8192 };
@@ -41,6 +42,7 @@ run_batch(struct writer *w, struct write_job *batch)
             usleep(2000);
     }
     bool ok = st >= 0;
+    audit_chain_begin(w->db);
     for (struct write_job *j = batch; j; j = j->next) {
         j->result = JOB_FAILED;
         if (!ok || db_savepoint(w->db) < 0) {
@@ -48,11 +50,14 @@ run_batch(struct writer *w, struct write_job *batch)
             continue;
         }
         j->result = j->run(w->db, j->arg);
-        if (j->result == JOB_KEEP)
+        if (j->result == JOB_KEEP) {
             db_savepoint_release(w->db);
-        else
+        } else {
             db_savepoint_rollback(w->db);
+            audit_chain_forget();   /* the job's entries are gone again */
+        }
     }
+    audit_chain_end();
     bool committed = false;
     if (ok) {
         for (int attempt = 0; attempt < 100; attempt++) {

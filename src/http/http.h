@@ -21,6 +21,7 @@
 #include "core/core.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/config.h"
 
 struct request;
 struct problem;
@@ -130,6 +131,9 @@ enum http_result http_compute(struct request *req, void (*fn)(void *arg), void *
 void http_cookie(struct request *req, const char *name, const char *value, long max_age);
 /* The Prometheus text of the server's counters. */
 void http_metrics_render(struct buf *out);
+
+/* The server's configuration (borrowed, read-only). */
+const struct config *http_config(void);
 
 /* Status code for a core result. */
 unsigned http_status_of(enum core_result r);

@@ -59,6 +59,12 @@ now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+const struct config *
+http_config(void)
+{
+    return srv.cfg;
+}
+
 /* ---- per-thread read connections ---- */
 
 static __thread struct db *tls_db;

@@ -116,6 +116,9 @@ enum db_status db_backup(struct db *db, const char *path, char *err, size_t errl
 /* Bulk-load mode for `lotse demo`: trade durability for speed until closed. */
 void db_bulk_mode(struct db *db);
 
+/* How long a connection opened from now on waits for a lock (SQLite). */
+void db_set_busy_timeout(unsigned ms);
+
 /* Refuse DDL and ATTACH from now on (request handling). */
 void db_protect(struct db *db);
 

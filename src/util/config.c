@@ -114,7 +114,7 @@ static const struct setting settings[] = {
                  "SQLite: milliseconds to wait for a lock before giving up"),
     SETTING_UINT(store, audit_batch_max, 512, 1, 10000,
                  "audit entries written in one group commit at most"),
-    SETTING_UINT(store, audit_linger_us, 500, 0, 100000,
+    SETTING_UINT(store, audit_linger_us, 0, 0, 100000,
                  "microseconds the audit writer waits to fill a batch"),
 
     SETTING_UINT(session, idle_minutes, 30, 1, 1440,

@@ -30,6 +30,14 @@ struct sqlite_db {
     struct stmt_slot slots[STMT_SLOTS];
 };
 
+static _Atomic unsigned busy_timeout_ms = 5000;
+
+void
+db_set_busy_timeout(unsigned ms)
+{
+    busy_timeout_ms = ms;
+}
+
 static enum db_status
 status_of(struct sqlite_db *s, int rc, const char *what)
 {
@@ -107,7 +115,7 @@ sq_open(const char *path, char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    sqlite3_busy_timeout(s->h, 5000);
+    sqlite3_busy_timeout(s->h, (int)busy_timeout_ms);
     sqlite3_extended_result_codes(s->h, 1);
     char *msg = NULL;
     rc = sqlite3_exec(s->h,
