@@ -35,6 +35,7 @@
 #include "http/internal.h"
 #include "core/writer.h"
 #include "util/crypto.h"
+#include "util/id.h"
 #include "util/i18n.h"
 #include "util/pool.h"
 #include "util/log.h"
@@ -505,6 +506,23 @@ dispatch(struct request *req)
 
 /* ---- MHD callbacks ---- */
 
+/* Request ids need to be unique, not secret: a per-thread generator seeded
+ * once from the system's random source saves a system call per request. */
+static void
+request_id_new(char out[24])
+{
+    static __thread struct prng rng;
+    static __thread bool seeded;
+    if (!seeded) {
+        random_bytes(&rng.state, sizeof rng.state);
+        seeded = true;
+    }
+    uint64_t v = prng_next(&rng);
+    unsigned char raw[8];
+    memcpy(raw, &v, sizeof raw);
+    hex_encode(raw, sizeof raw, out);
+}
+
 static struct request *
 request_new(struct MHD_Connection *conn, const char *url, const char *method)
 {
@@ -515,9 +533,7 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
     req->started_ns = now_ns();
     req->method = arena_strdup(&req->arena, method);
     req->path = arena_strdup(&req->arena, url);
-    unsigned char rid[8];
-    random_bytes(rid, sizeof rid);
-    hex_encode(rid, sizeof rid, req->request_id);
+    request_id_new(req->request_id);
     req->lang = srv.cfg->default_language;
     req->core.arena = &req->arena;
     req->core.request_id = req->request_id;

@@ -629,12 +629,28 @@ env_name_matches(const struct setting *s, const char *name, size_t len)
     return true;
 }
 
+/* Variables that are not settings: LOTSE_CONFIG, LOTSE_TEST_*, LOTSE_DEMO_*,
+ * and any LOTSE_X_… whose X is not a section of the table (tools and tests
+ * use such names, e.g. LOTSE_BIN). A name that starts with a section's name
+ * must be a key of it, so a misspelt key still stops start-up. */
 static bool
 env_is_exempt(const char *name, size_t len)
 {
-    return (len == 12 && strncmp(name, "LOTSE_CONFIG", 12) == 0)
-        || strncmp(name, "LOTSE_TEST_", 11) == 0
-        || strncmp(name, "LOTSE_DEMO_", 11) == 0;
+    if ((len == 12 && strncmp(name, "LOTSE_CONFIG", 12) == 0) ||
+        strncmp(name, "LOTSE_TEST_", 11) == 0 || strncmp(name, "LOTSE_DEMO_", 11) == 0)
+        return true;
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const char *sec = settings[i].section;
+        size_t n = strlen(sec);
+        if (len >= 6 + n && (len == 6 + n || name[6 + n] == '_')) {
+            bool same = true;
+            for (size_t k = 0; k < n && same; k++)
+                same = toupper((unsigned char)name[6 + k]) == toupper((unsigned char)sec[k]);
+            if (same)
+                return false;
+        }
+    }
+    return true;
 }
 
 bool
