@@ -92,6 +92,7 @@ CREATE TABLE cases (
 CREATE UNIQUE INDEX cases_one_open ON cases (jobcenter_id, client_id) WHERE status <> 'closed';
 CREATE INDEX cases_manager ON cases (jobcenter_id, case_manager_id, status);
 CREATE INDEX cases_client ON cases (client_id);
+CREATE INDEX cases_referrer ON cases (jobcenter_id, referred_by);
 
 -- The audit chain. Append-only: each entry's hash is BLAKE2b-256 over its
 -- content and the previous entry's hash (core/audit.c).

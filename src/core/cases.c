@@ -361,7 +361,7 @@ struct list_state {
     json_t *items;
     bool full_view;
     int n, limit;
-    char last[ID_MAX];
+    char last[ID_MAX + 24];   /* the next cursor: "<sort key>~<id>" */
 };
 
 static bool
@@ -373,7 +373,8 @@ list_row(void *user)
         return false;
     }
     json_array_append_new(s->items, s->full_view ? case_view(&s->row) : case_status_view(&s->row));
-    snprintf(s->last, sizeof s->last, "%s", s->row.id);
+    snprintf(s->last, sizeof s->last, "%s~%s", s->row.sort_key ? s->row.sort_key : "",
+             s->row.id);
     s->n++;
     return true;
 }
@@ -392,7 +393,16 @@ cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
             return CORE_INVALID;
         }
     }
-    struct case_filter f = {.status = q->status, .after = q->cursor, .limit = q->limit + 1};
+    struct case_filter f = {.status = q->status, .limit = q->limit + 1};
+    if (q->cursor) {
+        const char *tilde = strrchr(q->cursor, '~');
+        if (!tilde || tilde - q->cursor > 16) {
+            problem_field(pb, ctx->arena, "cursor", "is not a cursor of this list");
+            return CORE_INVALID;
+        }
+        f.after_key = arena_strndup(ctx->arena, q->cursor, (size_t)(tilde - q->cursor));
+        f.after = tilde + 1;
+    }
     bool full = false;
     const char *purpose = NULL;
     const char *who = q->assigned_to;

@@ -33,14 +33,21 @@ db_case_insert(struct db *db, const struct case_row *c)
         DB_COL_STR(&(o)->override_reason), DB_COL_INT64(&(o)->created_at),                    \
         DB_COL_INT64(&(o)->updated_at), DB_COL_STR(&(o)->customer_number),                    \
         DB_COL_STR(&(o)->first_name), DB_COL_STR(&(o)->last_name),                            \
-        DB_COL_STR(&(o)->case_manager_team), DB_COL_STR(&(o)->case_manager_name)
+        DB_COL_STR(&(o)->case_manager_team), DB_COL_STR(&(o)->case_manager_name),          \
+        DB_COL_STR(&(o)->sort_key)
+
+/* Lists are ordered by what is due: open cases by their next review (referred
+ * ones by their referral date), then closed cases by closing date. */
+#define CASE_SORT_KEY                                                                         \
+    "(CASE k.status WHEN 'closed' THEN '2' || COALESCE(k.closed_on, '')"                      \
+    " ELSE '1' || COALESCE(k.next_review_due, k.referral_date) END)"
 
 #define CASE_SELECT                                                                           \
     "SELECT k.id, k.jobcenter_id, k.client_id, k.case_manager_id, k.status,"                  \
     " k.referral_source, k.referral_date, k.referral_reason, k.referred_by, k.consent_date,"  \
     " k.started_on, k.next_review_due, k.plan_review_due, k.limit_date, k.closed_on,"         \
     " k.closure_reason, k.profile, k.override_reason, k.created_at, k.updated_at,"            \
-    " c.customer_number, c.first_name, c.last_name, u.team_id, u.display_name"                \
+    " c.customer_number, c.first_name, c.last_name, u.team_id, u.display_name, " CASE_SORT_KEY \
     " FROM cases k JOIN clients c ON c.id = k.client_id"                                      \
     " LEFT JOIN users u ON u.id = k.case_manager_id"
 
@@ -96,27 +103,31 @@ enum db_status
 db_cases_list(struct db *db, const char *jobcenter_id, const struct case_filter *f,
               struct case_row *out, bool (*row)(void *), void *user)
 {
-    const struct db_param p[] = {DB_TEXT(jobcenter_id), DB_TEXT(f->case_manager_id),
-                                 DB_TEXT(f->team_id),   DB_TEXT(f->referred_by),
-                                 DB_TEXT(f->status),    DB_TEXT(f->after ? f->after : ""),
-                                 DB_INT64(f->limit),    DB_PARAM_END};
+    const struct db_param p[] = {DB_TEXT(jobcenter_id),  DB_TEXT(f->case_manager_id),
+                                 DB_TEXT(f->team_id),    DB_TEXT(f->referred_by),
+                                 DB_TEXT(f->status),     DB_TEXT(f->after_key ? f->after_key : ""),
+                                 DB_INT64(f->limit),     DB_TEXT(f->after ? f->after : ""),
+                                 DB_PARAM_END};
     const struct db_column c[] = {CASE_COLS(out), DB_COL_END};
     if (f->case_manager_id)
         return db_query_each(db,
                              CASE_SELECT " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
-                                         " AND ($5 IS NULL OR k.status = $5) AND k.id > $6"
-                                         " ORDER BY k.id LIMIT $7",
+                                         " AND ($5 IS NULL OR k.status = $5)"
+                                         " AND (" CASE_SORT_KEY ", k.id) > ($6, $8)"
+                                         " ORDER BY " CASE_SORT_KEY ", k.id LIMIT $7",
                              p, c, row, user);
     if (f->team_id)
         return db_query_each(db,
                              CASE_SELECT " WHERE k.jobcenter_id = $1 AND u.team_id = $3"
-                                         " AND ($5 IS NULL OR k.status = $5) AND k.id > $6"
-                                         " ORDER BY k.id LIMIT $7",
+                                         " AND ($5 IS NULL OR k.status = $5)"
+                                         " AND (" CASE_SORT_KEY ", k.id) > ($6, $8)"
+                                         " ORDER BY " CASE_SORT_KEY ", k.id LIMIT $7",
                              p, c, row, user);
     return db_query_each(db,
                          CASE_SELECT " WHERE k.jobcenter_id = $1 AND k.referred_by = $4"
-                                     " AND ($5 IS NULL OR k.status = $5) AND k.id > $6"
-                                     " ORDER BY k.id LIMIT $7",
+                                     " AND ($5 IS NULL OR k.status = $5)"
+                                     " AND (" CASE_SORT_KEY ", k.id) > ($6, $8)"
+                                     " ORDER BY " CASE_SORT_KEY ", k.id LIMIT $7",
                          p, c, row, user);
 }
 

@@ -81,6 +81,7 @@ struct case_row {
     int64_t created_at, updated_at;
     /* joined */
     char *customer_number, *first_name, *last_name, *case_manager_team, *case_manager_name;
+    char *sort_key;   /* the list order: what is due first */
 };
 
 enum db_status db_case_insert(struct db *db, const struct case_row *c);
@@ -97,10 +98,11 @@ enum db_status db_cases_of_client(struct db *db, const char *jobcenter_id,
 enum db_status db_case_open_exists(struct db *db, const char *jobcenter_id,
                                    const char *client_id);
 
-/* Case lists. Exactly one of CASE_MANAGER_ID, TEAM_ID, REFERRED_BY is set;
- * STATUS may be NULL; AFTER is the cursor (the last id of the previous page). */
+/* Case lists, ordered by sort_key, then id. Exactly one of CASE_MANAGER_ID,
+ * TEAM_ID, REFERRED_BY is set; STATUS may be NULL; AFTER_KEY and AFTER are
+ * the sort key and id of the last row of the previous page (or NULL). */
 struct case_filter {
-    const char *case_manager_id, *team_id, *referred_by, *status, *after;
+    const char *case_manager_id, *team_id, *referred_by, *status, *after_key, *after;
     int64_t limit;
 };
 enum db_status db_cases_list(struct db *db, const char *jobcenter_id,

@@ -38,6 +38,9 @@ decorate_case(struct request *req, json_t *c)
         json_object_set_new(c, "is_referred", json_boolean(strcmp(st, "referred") == 0));
         json_object_set_new(c, "is_active", json_boolean(strcmp(st, "active") == 0));
     }
+    const char *reason = json_string_value(json_object_get(c, "closure_reason"));
+    if (reason)
+        json_object_set_new(c, "closure_reason_label", json_string(http_tr(req, reason)));
     const char *src = r ? json_string_value(json_object_get(r, "source")) : NULL;
     if (src)
         json_object_set_new(r, "source_label",
@@ -211,7 +214,8 @@ web_intake(struct request *req)
 }
 
 static enum http_result
-case_page(struct request *req, const char *id, const struct problem *form_pb, unsigned status)
+case_page(struct request *req, const char *id, const struct problem *form_pb, json_t *form,
+          unsigned status)
 {
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
@@ -228,17 +232,20 @@ case_page(struct request *req, const char *id, const struct problem *form_pb, un
     json_object_set_new(v, "today", json_string(today));
     if (form_pb)
         web_view_errors(req, v, form_pb);
+    if (form)
+        json_object_set(v, "form", form);   /* what the user typed, shown again */
     return reply_page(req, status, "case.html", v);
 }
 
 enum http_result
 web_case_show(struct request *req)
 {
-    return case_page(req, req->args[0], NULL, 200);
+    return case_page(req, req->args[0], NULL, NULL, 200);
 }
 
 struct activate {
     struct activate_input in;
+    json_t *typed;
     const char *id;
     json_t *view;
     struct problem pb;
@@ -259,7 +266,7 @@ activate_done(struct request *req)
     if (req->deferred_result == CORE_OK)
         return reply_redirect(req, arena_printf(&req->arena, "/cases/%s", a->id));
     if (a->pb.result == CORE_INVALID)
-        return case_page(req, a->id, &a->pb, 422);
+        return case_page(req, a->id, &a->pb, a->typed, 422);
     if (a->pb.result == CORE_OK)
         problem_set(&a->pb, req->deferred_result, NULL, NULL);
     return reply_problem(req, &a->pb);
@@ -270,10 +277,17 @@ web_case_activate(struct request *req)
 {
     struct activate *a = arena_alloc(&req->arena, sizeof *a);
     a->id = req->args[0];
+    a->typed = json_deep_copy(req->form);
     web_form_drop_empty(req->form);
     web_form_date(req->form, "consent_date");
+    json_object_set_new(req->form, "__typed", a->typed);   /* lives as long as the request */
     struct problem pb = PROBLEM_INIT;
-    if (input_read(req->form, activate_fields, &a->in, &req->arena, &pb) != CORE_OK)
-        return case_page(req, a->id, &pb, pb.result == CORE_INVALID ? 422 : 400);
+    json_t *fields = json_object();
+    json_t *consent = json_object_get(req->form, "consent_date");
+    if (consent)
+        json_object_set(fields, "consent_date", consent);
+    json_object_set_new(req->form, "__fields", fields);
+    if (input_read(fields, activate_fields, &a->in, &req->arena, &pb) != CORE_OK)
+        return case_page(req, a->id, &pb, a->typed, pb.result == CORE_INVALID ? 422 : 400);
     return http_write(req, activate_run, a, activate_done);
 }
