@@ -13,6 +13,11 @@
 /* Validate req->json against FIELDS into OUT; on failure the problem reply
  * is already set and false is returned. */
 bool api_input(struct request *req, const struct field *fields, void *out);
+/* Like api_input, but a 422 is not answered yet: its field errors stay in PB
+ * so that the service adds its rule errors and one 422 lists them all. False
+ * (reply set) only for a 400. */
+bool api_input_collect(struct request *req, const struct field *fields, void *out,
+                       struct problem *pb);
 /* Answer a deferred write: 201/200 with req's view or the problem. */
 enum http_result api_reply_created(struct request *req);
 enum http_result api_reply_ok(struct request *req);

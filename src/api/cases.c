@@ -19,7 +19,7 @@ enum http_result
 api_case_create(struct request *req)
 {
     struct case_create *c = arena_alloc(&req->arena, sizeof *c);
-    if (!api_input(req, case_fields, &c->in))
+    if (!api_input_collect(req, case_fields, &c->in, &c->w.pb))
         return HTTP_DONE;
     return http_write(req, case_insert, c, api_reply_created);
 }
@@ -66,7 +66,7 @@ enum http_result
 api_case_activate(struct request *req)
 {
     struct case_activate *c = arena_alloc(&req->arena, sizeof *c);
-    if (!api_input(req, activate_fields, &c->in))
+    if (!api_input_collect(req, activate_fields, &c->in, &c->w.pb))
         return HTTP_DONE;
     c->w.id = req->args[0];
     return http_write(req, case_activate, c, api_reply_ok);

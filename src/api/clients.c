@@ -19,7 +19,7 @@ enum http_result
 api_client_create(struct request *req)
 {
     struct client_create *c = arena_alloc(&req->arena, sizeof *c);
-    if (!api_input(req, client_fields, &c->in))
+    if (!api_input_collect(req, client_fields, &c->in, &c->w.pb))
         return HTTP_DONE;
     return http_write(req, client_insert, c, api_reply_created);
 }

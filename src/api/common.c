@@ -15,6 +15,16 @@ api_input(struct request *req, const struct field *fields, void *out)
     return false;
 }
 
+bool
+api_input_collect(struct request *req, const struct field *fields, void *out,
+                  struct problem *pb)
+{
+    if (input_read(req->json, fields, out, &req->arena, pb) != CORE_BAD_REQUEST)
+        return true;
+    reply_problem(req, pb);
+    return false;
+}
+
 static enum http_result
 reply_write(struct request *req, unsigned status)
 {

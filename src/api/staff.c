@@ -43,12 +43,17 @@ enum http_result
 api_user_create(struct request *req)
 {
     struct user_create *u = arena_alloc(&req->arena, sizeof *u);
-    if (!api_input(req, user_fields, &u->in))
+    if (!api_input_collect(req, user_fields, &u->in, &u->w.pb))
         return HTTP_DONE;
     if (!(req->actor.roles & ROLE_ADMIN)) {
         struct problem pb = PROBLEM_INIT;
         problem_set(&pb, CORE_FORBIDDEN, NULL, "Only administrators create users.");
         return reply_problem(req, &pb);
+    }
+    if (u->w.pb.n_errors) {
+        /* no hashing for a request that will be refused: the service lists the errors */
+        u->hashed = true;
+        return http_write(req, user_insert, u, api_reply_created);
     }
     return http_compute(req, hash_password, u, user_hashed);
 }
@@ -79,7 +84,7 @@ enum http_result
 api_team_create(struct request *req)
 {
     struct team_create *t = arena_alloc(&req->arena, sizeof *t);
-    if (!api_input(req, team_fields, &t->in))
+    if (!api_input_collect(req, team_fields, &t->in, &t->w.pb))
         return HTTP_DONE;
     return http_write(req, team_insert, t, api_reply_created);
 }

@@ -207,6 +207,23 @@ assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX],
     return CORE_OK;
 }
 
+void
+cases_check_dates(struct core_ctx *ctx, const struct case_input *in, struct problem *pb)
+{
+    struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
+    bool referral = !date_is_none(in->referral_date);
+    if (referral && date_cmp(in->referral_date, today) > 0)
+        problem_field(pb, ctx->arena, "referral.date", "must not be in the future");
+    if (referral && date_cmp(in->referral_date, (struct date){2005, 1, 1}) < 0)
+        problem_field(pb, ctx->arena, "referral.date", "must not be before 2005");
+    if (!date_is_none(in->consent_date)) {
+        if (date_cmp(in->consent_date, today) > 0)
+            problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
+        else if (referral && date_cmp(in->consent_date, in->referral_date) < 0)
+            problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
+    }
+}
+
 enum core_result
 cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
              struct problem *pb)
@@ -215,25 +232,18 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
     if (!(a->roles & (ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER | ROLE_TEAM_LEAD)))
         return problem_set(pb, CORE_FORBIDDEN, NULL,
                            "Only case managers, placement officers and team leads open cases.");
-    struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
-    if (date_cmp(in->referral_date, today) > 0)
-        problem_field(pb, ctx->arena, "referral.date", "must not be in the future");
-    if (date_cmp(in->referral_date, (struct date){2005, 1, 1}) < 0)
-        problem_field(pb, ctx->arena, "referral.date", "must not be before 2005");
-    if (!date_is_none(in->consent_date)) {
-        if (date_cmp(in->consent_date, today) > 0)
-            problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
-        else if (date_cmp(in->consent_date, in->referral_date) < 0)
-            problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
-    }
+    cases_check_dates(ctx, in, pb);
     struct client_row c;
-    enum db_status st = db_client_get(ctx->db, a->jobcenter_id, in->client_id, &c);
-    if (st < 0)
-        return problem_set(pb, CORE_ERROR, NULL, NULL);
-    if (st == DB_NO_ROWS)
-        problem_field(pb, ctx->arena, "client_id", "is not a client of this Jobcenter");
+    if (in->client_id) {
+        enum db_status cst = db_client_get(ctx->db, a->jobcenter_id, in->client_id, &c);
+        if (cst < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        if (cst == DB_NO_ROWS)
+            problem_field(pb, ctx->arena, "client_id", "is not a client of this Jobcenter");
+    }
     if (pb->n_errors)
         return CORE_INVALID;
+    enum db_status st;
     st = db_case_open_exists(ctx->db, a->jobcenter_id, in->client_id);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
@@ -313,10 +323,13 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
         return problem_set(pb, CORE_CONFLICT, "case_active", "The case is already active.");
     struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000)), referral;
     date_parse(k.referral_date, &referral);
-    if (date_cmp(in->consent_date, today) > 0)
-        problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
-    else if (date_cmp(in->consent_date, referral) < 0)
-        problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
+    if (!date_is_none(in->consent_date)) {
+        if (date_cmp(in->consent_date, today) > 0)
+            problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
+        else if (date_cmp(in->consent_date, referral) < 0)
+            problem_field(pb, ctx->arena, "consent_date",
+                          "must not be before the referral date");
+    }
     if (pb->n_errors)
         return CORE_INVALID;
     char consent[11], review[11], limit[11];

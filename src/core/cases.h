@@ -31,7 +31,13 @@ extern const struct field activate_fields[];
 /* The cap of a case manager with FTE_MILLI (1000 = full time). */
 int64_t cases_cap(unsigned per_fte, int64_t fte_milli);
 
-/* Write jobs. */
+/* The date rules of a new case (referral not in the future nor before
+ * 2005, consent between referral and today), added to PB; fields that
+ * failed their format check (DATE_NONE) are skipped. */
+void cases_check_dates(struct core_ctx *ctx, const struct case_input *in, struct problem *pb);
+
+/* Write jobs. Each first adds its rule errors to those PB may already hold
+ * from the format check, and answers CORE_INVALID with all of them. */
 enum core_result cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
                               struct problem *pb);
 enum core_result cases_activate(struct core_ctx *ctx, const char *id,

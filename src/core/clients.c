@@ -73,11 +73,13 @@ clients_create(struct core_ctx *ctx, const struct client_input *in, json_t **vie
     struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
     struct date youngest = date_add_months(today, -15 * 12);
     struct date oldest = date_add_months(today, -100 * 12);
-    if (date_cmp(in->birth_date, youngest) > 0)
-        problem_field(pb, ctx->arena, "birth_date",
-                      "must be at least 15 years ago (SGB II starts at 15)");
-    else if (date_cmp(in->birth_date, oldest) < 0)
-        problem_field(pb, ctx->arena, "birth_date", "must be less than 100 years ago");
+    if (!date_is_none(in->birth_date)) {   /* else its format error is listed already */
+        if (date_cmp(in->birth_date, youngest) > 0)
+            problem_field(pb, ctx->arena, "birth_date",
+                          "must be at least 15 years ago (SGB II starts at 15)");
+        else if (date_cmp(in->birth_date, oldest) < 0)
+            problem_field(pb, ctx->arena, "birth_date", "must be less than 100 years ago");
+    }
     if (pb->n_errors)
         return CORE_INVALID;
     char *existing = NULL;

@@ -48,6 +48,10 @@ problem_set(struct problem *pb, enum core_result result, const char *code, const
     pb->result = result;
     pb->code = code;
     pb->detail = detail;
+    if (result != CORE_INVALID) {   /* a refusal replaces any field errors collected so far */
+        pb->errors = pb->errors_tail = NULL;
+        pb->n_errors = 0;
+    }
     return result;
 }
 

@@ -140,7 +140,7 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
                               arena_printf(arena, "must be at most %zu characters", f->max_len));
                 break;
             }
-            if (f->required && only_space(s)) {
+            if ((f->required || s[0]) && only_space(s)) {
                 problem_field(pb, arena, path, "must not be empty");
                 break;
             }

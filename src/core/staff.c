@@ -96,7 +96,8 @@ staff_user_create(struct core_ctx *ctx, const struct user_input *in, const char 
             problem_field(pb, ctx->arena, "team_id", "is not a team of this Jobcenter");
     }
     struct user_row existing;
-    enum db_status st = db_user_by_username(ctx->db, in->username, &existing);
+    enum db_status st = in->username ? db_user_by_username(ctx->db, in->username, &existing)
+                                     : DB_NO_ROWS;
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (st == DB_ONE_ROW)
@@ -143,6 +144,8 @@ staff_team_create(struct core_ctx *ctx, const struct team_input *in, json_t **vi
     const struct actor *a = ctx->actor;
     if (!(a->roles & ROLE_ADMIN))
         return problem_set(pb, CORE_FORBIDDEN, NULL, "Only administrators create teams.");
+    if (pb->n_errors)
+        return CORE_INVALID;
     char id[ID_MAX];
     id_new("tm", id);
     enum db_status st = db_team_insert(ctx->db, id, a->jobcenter_id, in->name, ctx->now_us);

@@ -393,7 +393,8 @@ audit_done(void *arg, enum job_result result, bool committed)
 static enum MHD_Result
 finish(struct request *req)
 {
-    if (req->core.n_pending > 0 && req->status < 400) {
+    /* whatever the status: if a service recorded a read, its data may be on the page */
+    if (req->core.n_pending > 0) {
         struct write_job *job = arena_alloc(&req->arena, sizeof *job);
         job->run = audit_run;
         job->done = audit_done;
@@ -446,6 +447,31 @@ content_type_is(struct request *req, const char *want)
     return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+static bool
+text_ok(const char *s)
+{
+    if (!s)
+        return true;
+    json_t *j = json_string(s);   /* jansson checks UTF-8 */
+    bool ok = j != NULL;
+    json_decref(j);
+    for (const unsigned char *p = (const unsigned char *)s; ok && *p; p++)
+        ok = *p >= 0x20 && *p != 0x7f;
+    return ok;
+}
+
+static enum MHD_Result
+check_query_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    bool *ok = cls;
+    if (!text_ok(key) || !text_ok(value)) {
+        *ok = false;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result
 dispatch(struct request *req)
 {
@@ -456,6 +482,12 @@ dispatch(struct request *req)
     const struct route *rt = req->route;
     if (req->body_too_large)
         return refuse(req, CORE_TOO_LARGE, "The request body is larger than allowed.");
+
+    /* query parameters: every name and value must be UTF-8 without control characters */
+    bool query_ok = true;
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_value, &query_ok);
+    if (!query_ok)
+        return refuse(req, CORE_BAD_REQUEST, "A query parameter is not valid text.");
 
     /* language: cookie, else the configured default */
     req->lang = i18n_pick(MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "lotse_lang"),
@@ -701,6 +733,15 @@ server_run(const struct server_setup *setup)
         }
     }
 
+    /* signals: blocked before any thread starts, so that every thread inherits
+       the mask and only the main thread takes them (sigwait below) */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     srv.writer = writer_start(cfg->db_url, cfg->audit_batch_max, cfg->audit_linger_us, err,
                               sizeof err);
     if (!srv.writer) {
@@ -710,25 +751,18 @@ server_run(const struct server_setup *setup)
     }
     srv.hasher = pool_start(cfg->hash_concurrency);
 
-    /* signals: only the main thread takes them (sigwait below) */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     srv.daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)cfg->max_header_bytes, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)(cfg->max_connections / 2 ? cfg->max_connections / 2 : 1),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!srv.daemon) {
         log_error("http: cannot listen on %s: %s", cfg->listen, strerror(errno));
         writer_stop(srv.writer);

@@ -137,6 +137,8 @@ intake_run(struct core_ctx *ctx, void *arg)
 {
     struct intake *in = arg;
     enum core_result r = clients_create(ctx, &in->client, &in->client_view, &in->pb);
+    if (r == CORE_INVALID)
+        cases_check_dates(ctx, &in->kase, &in->pb);   /* list the case's errors as well */
     if (r != CORE_OK)
         return r;
     in->kase.client_id = json_string_value(json_object_get(in->client_view, "id"));
@@ -205,11 +207,13 @@ web_intake(struct request *req)
     /* the field tables borrow strings from these objects: keep them for the request */
     json_object_set_new(req->form, "__client", client);
     json_object_set_new(req->form, "__case", kase);
-    if (pb.result != CORE_OK) {
+    if (pb.result == CORE_BAD_REQUEST) {
         json_t *v = intake_view(req, in->form_copy, &pb);
         json_decref(in->form_copy);
-        return reply_page(req, pb.result == CORE_INVALID ? 422 : 400, "intake.html", v);
+        return reply_page(req, 400, "intake.html", v);
     }
+    /* format errors go along: the services add their rule errors, and one page lists all */
+    in->pb = pb;
     return http_write(req, intake_run, in, intake_done);
 }
 

@@ -1,0 +1,1188 @@
+/*
+ * tests/http/harness.c — the real server for the HTTP tests; see harness.h.
+ */
+#include "harness.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- small utilities ---- */
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        abort();
+    return p;
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+read_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *s = xcalloc(cap, 1);
+    size_t n;
+    while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            char *t = realloc(s, cap);
+            if (!t)
+                abort();
+            s = t;
+        }
+    }
+    fclose(f);
+    s[len] = '\0';
+    if (len_out)
+        *len_out = len;
+    return s;
+}
+
+static void
+print_server_log(const struct harness *h)
+{
+    char *log = read_file(h->stderr_path, NULL);
+    fprintf(stderr, "---- server stderr (%s) ----\n%s\n---- end of server stderr ----\n",
+            h->stderr_path, log ? log : "(unreadable)");
+    free(log);
+}
+
+/* LOTSE_BIN made absolute (the children run in the temporary directory). */
+static const char *
+lotse_bin(void)
+{
+    static char path[PATH_MAX];
+    const char *bin = getenv("LOTSE_BIN");
+    if (!bin || !bin[0])
+        return NULL;
+    if (!path[0] && !realpath(bin, path))
+        return NULL;
+    return path;
+}
+
+/* The environment for the children: the server refuses LOTSE_* variables
+ * that are no setting (LOTSE_BIN is ours), and a developer's LOTSE_CONFIG
+ * or settings must not change what the tests see. Built before fork(); the
+ * strings stay those of environ. */
+static char **
+child_environment(void)
+{
+    extern char **environ;
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    char **env = xcalloc(n + 1, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "LOTSE_", 6) != 0)
+            env[k++] = environ[i];
+    env[k] = NULL;
+    return env;
+}
+
+/* Run ARGV with stdout and stderr to LOG_PATH, in DIR; the exit status or -1. */
+static int
+run_wait(const char *dir, char *const argv[], const char *log_path)
+{
+    char **env = child_environment();
+    pid_t pid = fork();
+    if (pid < 0) {
+        free(env);
+        return -1;
+    }
+    if (pid == 0) {
+        int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || chdir(dir) != 0)
+            _exit(126);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execve(argv[0], argv, env);
+        _exit(127);
+    }
+    free(env);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* ---- memory kept until the end ---- */
+
+void *
+h_keep(struct harness *h, void *p)
+{
+    struct h_owned *o = xcalloc(1, sizeof *o);
+    o->p = p;
+    o->next = h->owned;
+    h->owned = o;
+    return p;
+}
+
+char *
+h_strdup(struct harness *h, const char *s)
+{
+    return h_keep(h, xstrdup(s));
+}
+
+/* ---- life cycle ---- */
+
+static bool
+start_server(struct harness *h, const char *const *extra)
+{
+    const char *argv[64];
+    int n = 0;
+    char listen_arg[] = "127.0.0.1:0";
+    argv[n++] = lotse_bin();
+    argv[n++] = "serve";
+    argv[n++] = "--db";
+    argv[n++] = h->db_url;
+    argv[n++] = "--listen";
+    argv[n++] = listen_arg;
+    for (int i = 0; extra && extra[i] && n < 62; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return false;
+    char **env = child_environment();
+    pid_t pid = fork();
+    if (pid < 0) {
+        free(env);
+        close(p[0]);
+        close(p[1]);
+        return false;
+    }
+    if (pid == 0) {
+        int fd = open(h->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || chdir(h->dir) != 0)
+            _exit(126);
+        dup2(p[1], 1);
+        dup2(fd, 2);
+        execve(argv[0], (char *const *)argv, env);
+        _exit(127);
+    }
+    free(env);
+    close(p[1]);
+    h->pid = pid;
+    h->out_fd = p[0];
+
+    /* read "lotse listening on http://127.0.0.1:PORT" */
+    char line[512];
+    size_t len = 0;
+    int64_t deadline = now_ms() + 30000;
+    while (now_ms() < deadline) {
+        struct pollfd pfd = { .fd = h->out_fd, .events = POLLIN };
+        int r = poll(&pfd, 1, 200);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (r > 0) {
+            ssize_t got = read(h->out_fd, line + len, sizeof line - 1 - len);
+            if (got <= 0)
+                break; /* EOF: the server is gone */
+            len += (size_t)got;
+            line[len] = '\0';
+            char *nl = strchr(line, '\n');
+            if (nl) {
+                *nl = '\0';
+                unsigned port = 0;
+                if (sscanf(line, "lotse listening on http://127.0.0.1:%u", &port) == 1 && port) {
+                    h->port = port;
+                    snprintf(h->base, sizeof h->base, "http://127.0.0.1:%u", port);
+                    return true;
+                }
+                fprintf(stderr, "harness: unexpected first line from the server: %s\n", line);
+                return false;
+            }
+            if (len == sizeof line - 1)
+                break;
+        }
+        int st;
+        if (waitpid(h->pid, &st, WNOHANG) == h->pid) {
+            h->pid = 0;
+            fprintf(stderr, "harness: the server exited before it listened (status %d)\n", st);
+            return false;
+        }
+    }
+    fprintf(stderr, "harness: no announcement from the server\n");
+    return false;
+}
+
+struct harness *
+h_prepare(void)
+{
+    if (!lotse_bin()) {
+        fprintf(stderr, "harness: set LOTSE_BIN to the lotse binary\n");
+        return NULL;
+    }
+    struct harness *h = xcalloc(1, sizeof *h);
+    h->out_fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(h->dir, sizeof h->dir, "%s/lotse-http-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(h->dir)) {
+        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+        free(h);
+        return NULL;
+    }
+    snprintf(h->db_path, sizeof h->db_path, "%s/t.db", h->dir);
+    snprintf(h->db_url, sizeof h->db_url, "sqlite:%s", h->db_path);
+    snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
+
+    char demo_log[320];
+    snprintf(demo_log, sizeof demo_log, "%s/demo.log", h->dir);
+    char *demo_argv[] = { (char *)lotse_bin(), "demo",     "--db", h->db_url,
+                          "--password",        H_PASSWORD, NULL };
+    int rc = run_wait(h->dir, demo_argv, demo_log);
+    if (rc != 0) {
+        char *log = read_file(demo_log, NULL);
+        fprintf(stderr, "harness: lotse demo failed (%d):\n%s\n", rc, log ? log : "");
+        free(log);
+        remove_dir(h->dir);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+bool
+h_serve(struct harness *h, const char *const *extra)
+{
+    if (!start_server(h, extra)) {
+        print_server_log(h);
+        return false;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    h->curl = curl_easy_init();
+    return h->curl != NULL;
+}
+
+struct harness *
+h_start(const char *const *extra)
+{
+    struct harness *h = h_prepare();
+    if (h && !h_serve(h, extra)) {
+        h_stop(h);
+        return NULL;
+    }
+    return h;
+}
+
+static bool
+reap(struct harness *h, int timeout_ms, int *status)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    while (now_ms() < deadline) {
+        pid_t r = waitpid(h->pid, status, WNOHANG);
+        if (r == h->pid)
+            return true;
+        if (r < 0 && errno != EINTR)
+            return false;
+        usleep(10000);
+    }
+    return false;
+}
+
+bool
+h_terminate(struct harness *h)
+{
+    if (!h->pid)
+        return h->exited_ok;
+    kill(h->pid, SIGTERM);
+    int st = 0;
+    if (!reap(h, 60000, &st)) {
+        fprintf(stderr,
+                "harness: the server did not stop within 60 s of SIGTERM (%s); killing it\n",
+                strerror(errno));
+        kill(h->pid, SIGKILL);
+        reap(h, 5000, &st);
+        h->pid = 0;
+        h->exited_ok = false;
+        return false;
+    }
+    h->pid = 0;
+    h->exited_ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    if (!h->exited_ok) {
+        if (WIFEXITED(st))
+            fprintf(stderr, "harness: the server exited with status %d\n", WEXITSTATUS(st));
+        else if (WIFSIGNALED(st))
+            fprintf(stderr, "harness: the server died of signal %d\n", WTERMSIG(st));
+    }
+    return h->exited_ok;
+}
+
+/* Sanitizer reports in the server's stderr. */
+static bool
+stderr_clean(const struct harness *h)
+{
+    char *log = read_file(h->stderr_path, NULL);
+    if (!log)
+        return true;
+    static const char *const marks[] = { "runtime error",
+                                         "ERROR: AddressSanitizer",
+                                         "ERROR: LeakSanitizer",
+                                         "WARNING: ThreadSanitizer",
+                                         "ERROR: UndefinedBehaviorSanitizer",
+                                         NULL };
+    bool clean = true;
+    for (const char *const *m = marks; *m; m++)
+        if (strstr(log, *m)) {
+            fprintf(stderr, "harness: the server's stderr contains \"%s\"\n", *m);
+            clean = false;
+        }
+    free(log);
+    return clean;
+}
+
+static bool stop_failed;
+
+void
+h_test_server_exits_cleanly(void **state)
+{
+    struct harness *h = *state;
+    assert_non_null(h);
+    bool ok = h_terminate(h);
+    if (!stderr_clean(h)) {
+        print_server_log(h);
+        ok = false;
+    }
+    assert_true(ok);
+}
+
+int
+h_exit_code(int cmocka_failures)
+{
+    return cmocka_failures != 0 || stop_failed ? 1 : 0;
+}
+
+int
+h_stop(struct harness *h)
+{
+    if (!h)
+        return -1;
+    bool ok = true;
+    if (h->pid)
+        ok = h_terminate(h);
+    else
+        ok = h->exited_ok;
+    if (h->port && !stderr_clean(h))
+        ok = false;
+    if (!ok && h->port)
+        print_server_log(h);
+    if (h->out_fd >= 0)
+        close(h->out_fd);
+    if (h->curl) {
+        curl_easy_cleanup(h->curl);
+        curl_global_cleanup();
+    }
+    if (h->db)
+        sqlite3_close(h->db);
+    while (h->live)
+        h_free(h->live);
+    for (struct h_owned *o = h->owned, *next; o; o = next) {
+        next = o->next;
+        free(o->p);
+        free(o);
+    }
+    const char *keep = getenv("LOTSE_TEST_KEEP");
+    if (keep && keep[0])
+        fprintf(stderr, "harness: kept %s\n", h->dir);
+    else
+        remove_dir(h->dir);
+    free(h);
+    if (!ok)
+        stop_failed = true;
+    return ok ? 0 : -1;
+}
+
+int
+h_group_setup(void **state)
+{
+    struct harness *h = h_start(NULL);
+    *state = h;
+    return h ? 0 : -1;
+}
+
+int
+h_group_teardown(void **state)
+{
+    int r = h_stop(*state);
+    *state = NULL;
+    return r;
+}
+
+/* ---- requests ---- */
+
+struct collect {
+    struct h_resp *r;
+    size_t cap;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+    struct collect *c = user;
+    size_t n = size * nmemb;
+    if (c->r->body_len + n + 1 > c->cap) {
+        while (c->r->body_len + n + 1 > c->cap)
+            c->cap = c->cap ? c->cap * 2 : 4096;
+        char *t = realloc(c->r->body, c->cap);
+        if (!t)
+            abort();
+        c->r->body = t;
+    }
+    memcpy(c->r->body + c->r->body_len, data, n);
+    c->r->body_len += n;
+    c->r->body[c->r->body_len] = '\0';
+    return n;
+}
+
+static void
+clear_headers(struct h_resp *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        free(r->names[i]);
+        free(r->values[i]);
+    }
+    free(r->names);
+    free(r->values);
+    r->names = r->values = NULL;
+    r->n_headers = 0;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *user)
+{
+    struct collect *c = user;
+    struct h_resp *r = c->r;
+    size_t n = size * nmemb;
+    if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+        clear_headers(r); /* a new response (after 100 Continue) */
+        return n;
+    }
+    size_t len = n;
+    while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    const char *colon = memchr(data, ':', len);
+    if (!colon)
+        return n;
+    size_t nlen = (size_t)(colon - data);
+    const char *v = colon + 1;
+    while (v < data + len && (*v == ' ' || *v == '\t'))
+        v++;
+    size_t vlen = (size_t)(data + len - v);
+    char **names = realloc(r->names, (r->n_headers + 1) * sizeof *names);
+    if (!names)
+        abort();
+    r->names = names;
+    char **values = realloc(r->values, (r->n_headers + 1) * sizeof *values);
+    if (!values)
+        abort();
+    r->values = values;
+    r->names[r->n_headers] = strndup(data, nlen);
+    r->values[r->n_headers] = strndup(v, vlen);
+    if (!r->names[r->n_headers] || !r->values[r->n_headers])
+        abort();
+    r->n_headers++;
+    return n;
+}
+
+struct h_resp *
+h_request(struct harness *h, const char *method, const char *path, const char *const *headers,
+          const void *body, size_t body_len)
+{
+    CURL *c = h->curl;
+    struct h_resp *r = xcalloc(1, sizeof *r);
+    r->h = h;
+    r->next = h->live;
+    if (h->live)
+        h->live->prev = r;
+    h->live = r;
+    struct collect col = { .r = r };
+    char url[8192 + 128];
+    snprintf(url, sizeof url, "%s%s", h->base, path);
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &col);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &col);
+    struct curl_slist *list = NULL;
+    list = curl_slist_append(list, "Expect:");
+    for (int i = 0; headers && headers[i]; i++)
+        list = curl_slist_append(list, headers[i]);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        /* no default form content type: tests say what they send */
+        bool has_ct = false;
+        for (int i = 0; headers && headers[i]; i++)
+            has_ct = has_ct || strncasecmp(headers[i], "Content-Type:", 13) == 0;
+        if (!has_ct)
+            list = curl_slist_append(list, "Content-Type:");
+    }
+    if (strcmp(method, "GET") == 0 && !body)
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    else if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (!(strcmp(method, "POST") == 0 && body))
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(list);
+    if (rc != CURLE_OK) {
+        print_error("harness: %s %s: %s\n", method, path, curl_easy_strerror(rc));
+        r->status = 0;
+    } else {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    }
+    if (!r->body)
+        r->body = xcalloc(1, 1);
+    if (r->body_len)
+        r->json = json_loadb(r->body, r->body_len, 0, NULL);
+    return r;
+}
+
+struct h_resp *
+h_api(struct harness *h, const char *method, const char *path, const char *token, const char *body)
+{
+    char auth[256];
+    const char *headers[4];
+    int n = 0;
+    if (token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        headers[n++] = auth;
+    }
+    if (body)
+        headers[n++] = "Content-Type: application/json";
+    headers[n] = NULL;
+    return h_request(h, method, path, headers, body, body ? strlen(body) : 0);
+}
+
+struct h_resp *
+h_apij(struct harness *h, const char *method, const char *path, const char *token, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!s)
+        abort();
+    struct h_resp *r = h_api(h, method, path, token, s);
+    free(s);
+    return r;
+}
+
+void
+h_free(struct h_resp *r)
+{
+    if (!r)
+        return;
+    if (r->prev)
+        r->prev->next = r->next;
+    else if (r->h && r->h->live == r)
+        r->h->live = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    clear_headers(r);
+    free(r->body);
+    json_decref(r->json);
+    free(r);
+}
+
+const char *
+h_header_nth(const struct h_resp *r, const char *name, size_t i)
+{
+    for (size_t k = 0; k < r->n_headers; k++)
+        if (strcasecmp(r->names[k], name) == 0 && i-- == 0)
+            return r->values[k];
+    return NULL;
+}
+
+const char *
+h_header(const struct h_resp *r, const char *name)
+{
+    return h_header_nth(r, name, 0);
+}
+
+size_t
+h_header_count(const struct h_resp *r, const char *name)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_headers; k++)
+        n += strcasecmp(r->names[k], name) == 0;
+    return n;
+}
+
+void
+h_dump(const struct h_resp *r)
+{
+    print_error("  response status %ld\n", r->status);
+    for (size_t k = 0; k < r->n_headers; k++)
+        print_error("  %s: %s\n", r->names[k], r->values[k]);
+    print_error("  body (%zu bytes): %.2000s\n", r->body_len, r->body);
+}
+
+const char *
+h_login(struct harness *h, const char *user, const char *password)
+{
+    json_t *b = json_pack("{s:s,s:s}", "username", user, "password", password);
+    struct h_resp *r = h_apij(h, "POST", "/api/v1/tokens", NULL, b);
+    if (r->status != 201 || !h_jstr(r->json, "token")) {
+        print_error("harness: sign-in of %s failed\n", user);
+        h_dump(r);
+        h_free(r);
+        fail();
+    }
+    char *t = h_strdup(h, h_jstr(r->json, "token"));
+    h_free(r);
+    return t;
+}
+
+const char *
+h_token(struct harness *h, const char *user)
+{
+    for (int i = 0; i < h->n_tokens; i++)
+        if (strcmp(h->tokens[i].user, user) == 0)
+            return h->tokens[i].token;
+    assert_true(h->n_tokens < (int)(sizeof h->tokens / sizeof h->tokens[0]));
+    const char *t = h_login(h, user, H_PASSWORD);
+    struct h_token *slot = &h->tokens[h->n_tokens++];
+    snprintf(slot->user, sizeof slot->user, "%s", user);
+    slot->token = t;
+    return t;
+}
+
+/* ---- JSON ---- */
+
+json_t *
+h_jget(json_t *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *save = NULL;
+    for (char *part = strtok_r(buf, ".", &save); part && j; part = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(j) && isdigit((unsigned char)part[0]))
+            j = json_array_get(j, strtoul(part, NULL, 10));
+        else
+            j = json_object_get(j, part);
+    }
+    return j;
+}
+
+const char *
+h_jstr(json_t *j, const char *path)
+{
+    return json_string_value(h_jget(j, path));
+}
+
+bool
+h_has_error_field(const struct h_resp *r, const char *field)
+{
+    json_t *errs = json_object_get(r->json, "errors");
+    size_t i;
+    json_t *e;
+    json_array_foreach(errs, i, e)
+    {
+        const char *f = json_string_value(json_object_get(e, "field"));
+        if (f && strcmp(f, field) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---- HTML ---- */
+
+static bool
+in_list(const char *name, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(name, *list) == 0)
+            return true;
+    return false;
+}
+
+bool
+h_html_well_formed(const char *html, char *err, size_t errlen)
+{
+    static const char *const voids[] = { "area",  "base", "br",   "col",    "embed", "hr",  "img",
+                                         "input", "link", "meta", "source", "track", "wbr", NULL };
+    static const char *const optional_end[] = { "p",        "li",    "dt",    "dd",
+                                                "option",   "tr",    "td",    "th",
+                                                "thead",    "tbody", "tfoot", "colgroup",
+                                                "optgroup", "rt",    "rp",    NULL };
+    char stack[128][24];
+    int depth = 0;
+    int line = 1;
+    for (const char *p = html; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (*p != '<')
+            continue;
+        if (strncmp(p, "<!--", 4) == 0) {
+            const char *end = strstr(p + 4, "-->");
+            if (!end) {
+                snprintf(err, errlen, "line %d: unterminated comment", line);
+                return false;
+            }
+            for (const char *q = p; q < end; q++)
+                line += *q == '\n';
+            p = end + 2;
+            continue;
+        }
+        if (p[1] == '!') { /* doctype */
+            const char *end = strchr(p, '>');
+            if (!end) {
+                snprintf(err, errlen, "line %d: unterminated declaration", line);
+                return false;
+            }
+            p = end;
+            continue;
+        }
+        bool closing = p[1] == '/';
+        const char *n = p + 1 + closing;
+        size_t len = 0;
+        while (isalnum((unsigned char)n[len]) || n[len] == '-')
+            len++;
+        if (len == 0 || len >= sizeof stack[0]) {
+            snprintf(err, errlen, "line %d: stray '<' (escape it as &lt;)", line);
+            return false;
+        }
+        char name[24];
+        for (size_t i = 0; i < len; i++)
+            name[i] = (char)tolower((unsigned char)n[i]);
+        name[len] = '\0';
+        /* to the end of the tag, over quoted attribute values */
+        const char *q = n + len;
+        char quote = 0;
+        for (; *q && (quote || *q != '>'); q++) {
+            if (*q == '\n')
+                line++;
+            if (quote && *q == quote)
+                quote = 0;
+            else if (!quote && (*q == '"' || *q == '\''))
+                quote = *q;
+            else if (!quote && *q == '<') {
+                snprintf(err, errlen, "line %d: '<' inside the tag <%s>", line, name);
+                return false;
+            }
+        }
+        if (!*q) {
+            snprintf(err, errlen, "line %d: unterminated tag <%s>", line, name);
+            return false;
+        }
+        bool self_closing = q > p && q[-1] == '/';
+        p = q;
+        if (!closing && strcmp(name, "script") == 0) {
+            snprintf(err, errlen, "line %d: <script> in a page", line);
+            return false;
+        }
+        if (closing) {
+            /* close implicitly what may be left open, up to NAME */
+            int k = depth - 1;
+            while (k >= 0 && strcmp(stack[k], name) != 0 && in_list(stack[k], optional_end))
+                k--;
+            if (k < 0 || strcmp(stack[k], name) != 0) {
+                snprintf(err, errlen, "line %d: </%s> closes <%s>", line, name,
+                         depth ? stack[depth - 1] : "nothing");
+                return false;
+            }
+            depth = k;
+        } else if (!self_closing && !in_list(name, voids)) {
+            if (depth == (int)(sizeof stack / sizeof stack[0])) {
+                snprintf(err, errlen, "line %d: nested too deeply", line);
+                return false;
+            }
+            snprintf(stack[depth++], sizeof stack[0], "%s", name);
+        }
+    }
+    while (depth > 0 && in_list(stack[depth - 1], optional_end))
+        depth--;
+    if (depth > 0) {
+        snprintf(err, errlen, "<%s> is never closed", stack[depth - 1]);
+        return false;
+    }
+    return true;
+}
+
+/* ---- the store ---- */
+
+static sqlite3 *
+store(struct harness *h)
+{
+    if (h->db)
+        return h->db;
+    char uri[400];
+    snprintf(uri, sizeof uri, "file:%s?mode=ro", h->db_path);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        print_error("harness: cannot open %s: %s\n", h->db_path, db ? sqlite3_errmsg(db) : "");
+        sqlite3_close(db);
+        fail();
+    }
+    sqlite3_busy_timeout(db, 10000);
+    h->db = db;
+    return db;
+}
+
+/* Run SQL; the first column of the first row as text (NULL: none or NULL). */
+static char *
+query_text(struct harness *h, const char *sql, bool *found)
+{
+    sqlite3 *db = store(h);
+    sqlite3_stmt *st = NULL;
+    *found = false;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        print_error("harness: SQL error in \"%s\": %s\n", sql, sqlite3_errmsg(db));
+        fail();
+    }
+    char *out = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        if (t)
+            out = xstrdup((const char *)t);
+    } else if (rc != SQLITE_DONE) {
+        print_error("harness: SQL error in \"%s\": %s\n", sql, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        fail();
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+long long
+h_count(struct harness *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    bool found;
+    char *t = query_text(h, sql, &found);
+    sqlite3_free(sql);
+    long long v = found && t ? strtoll(t, NULL, 10) : -1;
+    free(t);
+    return v;
+}
+
+const char *
+h_sql_str(struct harness *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    bool found;
+    char *t = query_text(h, sql, &found);
+    sqlite3_free(sql);
+    return t ? h_keep(h, t) : NULL;
+}
+
+const char *
+h_user_id(struct harness *h, const char *username)
+{
+    const char *id = h_sql_str(h, "SELECT id FROM users WHERE username = %Q", username);
+    if (!id) {
+        print_error("harness: no user %s\n", username);
+        fail();
+    }
+    return id;
+}
+
+static unsigned long long
+fnv(unsigned long long hash, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        hash = (hash ^ p[i]) * 1099511628211ull; /* FNV-1a */
+    return hash;
+}
+
+/* A hash of every row of every table, in rowid order. */
+static unsigned long long
+store_digest(struct harness *h)
+{
+    sqlite3 *db = store(h);
+    unsigned long long hash = 14695981039346656037ull;
+    sqlite3_stmt *tables = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                           -1, &tables, NULL) != SQLITE_OK) {
+        print_error("harness: %s\n", sqlite3_errmsg(db));
+        fail();
+    }
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(tables, 0);
+        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", name);
+        sqlite3_stmt *rows = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
+            print_error("harness: %s: %s\n", sql, sqlite3_errmsg(db));
+            sqlite3_free(sql);
+            sqlite3_finalize(tables);
+            fail();
+        }
+        sqlite3_free(sql);
+        hash = fnv(hash, name, strlen(name) + 1);
+        int cols = sqlite3_column_count(rows);
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            for (int c = 0; c < cols; c++) {
+                int type = sqlite3_column_type(rows, c);
+                hash = fnv(hash, &type, sizeof type);
+                const void *b = sqlite3_column_blob(rows, c);
+                int n = sqlite3_column_bytes(rows, c);
+                if (b && n > 0)
+                    hash = fnv(hash, b, (size_t)n);
+            }
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    return hash;
+}
+
+void
+h_snap_take(struct harness *h, struct h_snap *s)
+{
+    s->clients = h_count(h, "SELECT count(*) FROM clients");
+    s->cases = h_count(h, "SELECT count(*) FROM cases");
+    s->audit = h_count(h, "SELECT count(*) FROM audit");
+    s->users = h_count(h, "SELECT count(*) FROM users");
+    s->teams = h_count(h, "SELECT count(*) FROM teams");
+    s->tokens = h_count(h, "SELECT count(*) FROM tokens WHERE revoked_at IS NULL");
+    s->jobcenters = h_count(h, "SELECT count(*) FROM jobcenters");
+    s->store_digest = store_digest(h);
+}
+
+/* ---- assertions ---- */
+
+void
+h_expect_status(const struct h_resp *r, long status, const char *file, int line)
+{
+    if (r->status == status)
+        return;
+    print_error("expected status %ld, got %ld\n", status, r->status);
+    h_dump(r);
+    _fail(file, line);
+}
+
+void
+h_expect_status_in(const struct h_resp *r, const long *statuses, const char *file, int line)
+{
+    for (const long *s = statuses; *s; s++)
+        if (r->status == *s) {
+            h_expect_problem(r, r->status, NULL, file, line);
+            return;
+        }
+    print_error("expected one of the statuses");
+    for (const long *s = statuses; *s; s++)
+        print_error(" %ld", *s);
+    print_error(", got %ld\n", r->status);
+    h_dump(r);
+    _fail(file, line);
+}
+
+void
+h_expect_problem(const struct h_resp *r, long status, const char *code, const char *file, int line)
+{
+    h_expect_status(r, status, file, line);
+    const char *ct = h_header(r, "Content-Type");
+    const char *why = NULL;
+    if (!ct || strncmp(ct, "application/problem+json", 24) != 0)
+        why = "Content-Type is not application/problem+json";
+    else if (!json_is_object(r->json))
+        why = "the body is not a JSON object";
+    else if (!json_is_string(json_object_get(r->json, "type")) ||
+             !json_is_string(json_object_get(r->json, "title")) ||
+             !json_is_string(json_object_get(r->json, "detail")))
+        why = "type, title or detail missing";
+    else if (json_integer_value(json_object_get(r->json, "status")) != status)
+        why = "the status member differs from the HTTP status";
+    else if (code && (!h_jstr(r->json, "code") || strcmp(h_jstr(r->json, "code"), code) != 0))
+        why = "the code differs";
+    if (!why)
+        return;
+    print_error("problem details: %s (expected code %s)\n", why, code ? code : "(any)");
+    h_dump(r);
+    _fail(file, line);
+}
+
+void
+h_expect_no_code(const struct h_resp *r, const char *file, int line)
+{
+    if (!json_object_get(r->json, "code"))
+        return;
+    print_error("expected no \"code\" in the problem\n");
+    h_dump(r);
+    _fail(file, line);
+}
+
+void
+h_expect_errors(const struct h_resp *r, const char *const *fields, const char *file, int line)
+{
+    h_expect_problem(r, 422, NULL, file, line);
+    bool ok = json_is_array(json_object_get(r->json, "errors"));
+    for (const char *const *f = fields; ok && *f; f++)
+        if (!h_has_error_field(r, *f)) {
+            print_error("errors[] does not name the field %s\n", *f);
+            ok = false;
+        }
+    if (ok)
+        return;
+    h_dump(r);
+    _fail(file, line);
+}
+
+void
+h_expect_nothing_stored(struct harness *h, struct h_snap *before, const char *file, int line)
+{
+    struct h_snap now;
+    h_snap_take(h, &now);
+    bool same = true;
+#define SAME(m)                                                                                    \
+    if (now.m != before->m) {                                                                      \
+        print_error("store changed: %s was %lld, is %lld\n", #m, before->m, now.m);                \
+        same = false;                                                                              \
+    }
+    SAME(clients)
+    SAME(cases)
+    SAME(audit)
+    SAME(users)
+    SAME(teams)
+    SAME(tokens)
+    SAME(jobcenters)
+#undef SAME
+    if (same && now.store_digest != before->store_digest) {
+        print_error("store changed: a row differs (same counts)\n");
+        same = false;
+    }
+    if (!same)
+        _fail(file, line);
+}
+
+void
+h_expect_no_surnames(struct harness *h, const struct h_resp *r, const char *case_manager_id,
+                     const char *file, int line)
+{
+    const char *names = h_sql_str(
+        h,
+        "SELECT group_concat(n, '|') FROM (SELECT DISTINCT c.last_name AS n FROM clients c"
+        " JOIN cases k ON k.client_id = c.id WHERE k.case_manager_id = %Q"
+        " AND k.status <> 'closed' AND length(c.last_name) >= 7 AND NOT EXISTS"
+        " (SELECT 1 FROM users u WHERE instr(u.display_name, c.last_name) > 0))",
+        case_manager_id);
+    if (!names || !names[0]) {
+        print_error("harness: no surnames to look for\n");
+        _fail(file, line);
+    }
+    char *copy = h_strdup(h, names);
+    int n = 0;
+    char *save = NULL;
+    for (char *name = strtok_r(copy, "|", &save); name; name = strtok_r(NULL, "|", &save)) {
+        n++;
+        if (strstr(r->body, name)) {
+            print_error("the answer names the client %s\n", name);
+            h_dump(r);
+            _fail(file, line);
+        }
+    }
+    if (n < 3) {
+        print_error("harness: only %d surnames to look for\n", n);
+        _fail(file, line);
+    }
+}
+
+void
+h_expect_one_audit(struct harness *h, long long audit_before, const struct h_resp *r,
+                   const char *action, const char *actor, const char *file, int line)
+{
+    long long n = h_count(h, "SELECT count(*) FROM audit");
+    if (n != audit_before + 1) {
+        print_error("expected exactly one new audit entry, found %lld\n", n - audit_before);
+        h_dump(r);
+        _fail(file, line);
+    }
+    const char *got_action = h_sql_str(h, "SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+    const char *got_rid = h_sql_str(h, "SELECT request_id FROM audit ORDER BY seq DESC LIMIT 1");
+    const char *got_actor = h_sql_str(h, "SELECT actor_id FROM audit ORDER BY seq DESC LIMIT 1");
+    const char *rid = h_header(r, "X-Request-Id");
+    const char *want_actor = actor ? h_user_id(h, actor) : NULL;
+    bool ok = true;
+    if (action && (!got_action || strcmp(got_action, action) != 0)) {
+        print_error("audit action is %s, expected %s\n", got_action ? got_action : "NULL", action);
+        ok = false;
+    }
+    if (!rid || !got_rid || strcmp(rid, got_rid) != 0) {
+        print_error("audit request_id %s differs from X-Request-Id %s\n",
+                    got_rid ? got_rid : "NULL", rid ? rid : "NULL");
+        ok = false;
+    }
+    if (want_actor && (!got_actor || strcmp(got_actor, want_actor) != 0)) {
+        print_error("audit actor is %s, expected %s (%s)\n", got_actor ? got_actor : "NULL",
+                    want_actor, actor);
+        ok = false;
+    }
+    if (!ok) {
+        h_dump(r);
+        _fail(file, line);
+    }
+}
