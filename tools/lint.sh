@@ -1,5 +1,5 @@
 #!/bin/sh
-# tools/lint.sh — forbidden patterns (style.md C2, C3, 3.1). Registered as a
+# tools/lint.sh — forbidden patterns (docs/architecture.md). Registered as a
 # Meson test; prints every offending line and fails when there is one.
 #   - layers: http/, web/ and api/ never include store/ headers;
 #     <microhttpd.h> only inside http/

@@ -1,5 +1,5 @@
 /*
- * api/api.h — the JSON handlers of /api/v1 (api.md), one file per resource.
+ * api/api.h — the JSON handlers of /api/v1 (the API contract), one file per resource.
  * Each reads its input through a field table, calls one core service and
  * answers with the service's view or its problem.
  */

@@ -1,6 +1,6 @@
 /*
  * cmd/demo.c — `lotse demo`: a store filled with plausible synthetic data.
- * Two Jobcenters, the fixed demo users of api.md, and N clients with cases,
+ * Two Jobcenters, the fixed demo users of the API contract, and N clients with cases,
  * spread so that no case manager holds more than 60 cases (fm1–fm3 in tl1's
  * team, fm4 in the other Jobcenter, fm5 onward in further teams of ten).
  * Everything comes from one seeded generator and a fixed reference date, so

@@ -3,7 +3,7 @@
  * Every read or write of personal data asks access_case() first; the answer
  * carries the ground that the audit entry records. No SQL, no HTTP.
  *
- * Rules (design.md, domain.md DP-1..DP-4):
+ * Rules (data protection rules DP-1..DP-4):
  * - nothing crosses a Jobcenter: another Jobcenter's case is "not found";
  * - the assigned case manager reads and writes the case (own_case);
  * - a team lead sees status and dates of their team's cases, never content;

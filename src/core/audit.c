@@ -2,7 +2,7 @@
  * core/audit.c — the hash-chained audit trail; see audit.h.
  * Entries of reads are collected per request and appended by the writer in
  * the same group commit as other requests' entries; the HTTP layer holds the
- * response until that commit (design.md: nothing personal leaves before its
+ * response until that commit (docs/architecture.md: nothing personal leaves before its
  * audit entry is committed).
  */
 #include "core/audit.h"

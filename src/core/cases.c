@@ -1,7 +1,7 @@
 /*
  * core/cases.c — bFM cases; see cases.h.
  * Case status: referred -> active -> closed. Before activation (the
- * client's consent) only referral data exists (voluntariness, domain.md §2).
+ * client's consent) only referral data exists (voluntariness, domain rules).
  */
 #include "core/cases.h"
 
@@ -47,7 +47,7 @@ const struct field activate_fields[] = {
 int64_t
 cases_cap(unsigned per_fte, int64_t fte_milli)
 {
-    return (int64_t)per_fte * fte_milli / 1000;   /* rounded down (domain.md §4) */
+    return (int64_t)per_fte * fte_milli / 1000;   /* rounded down (domain rules) */
 }
 
 struct date
@@ -68,7 +68,7 @@ nullable(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* The full view (api.md GET /cases/{id}). */
+/* The full view (the API contract GET /cases/{id}). */
 static json_t *
 case_view(const struct case_row *k)
 {

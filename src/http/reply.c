@@ -1,7 +1,7 @@
 /*
  * http/reply.c — answering: JSON, RFC 9457 problem details, pages rendered
  * from the embedded templates, redirects and plain bytes. problem details
- * are produced here and nowhere else (style.md C4).
+ * are produced here and nowhere else.
  */
 #include <microhttpd.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
  *   audit      entries the handler recorded go to the writer; the connection is
  *              parked until their group commit, and only then is the response
  *              queued (a failed commit turns the answer into a 503)
- * The response is always queued on a later call than the first (design.md:
+ * The response is always queued on a later call than the first (docs/architecture.md:
  * queueing on the first call closes the connection after every request).
  */
 #include "http/server.h"

@@ -20,7 +20,7 @@ struct config {
     unsigned connection_timeout;  /* seconds of idleness before a connection is closed, 1..3600 */
     unsigned request_timeout;     /* seconds a request may take to arrive in full, 1..3600 */
     unsigned max_header_bytes;    /* MHD memory per connection for headers, 4096..1048576 */
-    unsigned max_body_bytes;      /* 1024..16777216; api.md says 1 MiB */
+    unsigned max_body_bytes;      /* 1024..16777216; the API contract says 1 MiB */
     bool tls;                     /* sessions cookies get Secure (TLS terminated in front) */
     char static_dir[512];         /* "" = serve embedded assets */
     /* [store] */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/cli/test_cli.sh — the command line of api.md against a real store:
+# tests/cli/test_cli.sh — the command line of the API contract against a real store:
 # demo (deterministic, refuses a non-empty store), migrate (twice), user add
 # (password on stdin), audit verify (exit 0, 1 after tampering), backup,
 # serve's configuration errors and --print-config. Prints "N passed, M failed".

@@ -1,6 +1,6 @@
 /*
  * tests/http/harness.h — the real lotse server on an ephemeral port, for
- * the HTTP tests (style.md C7). A group setup makes a temporary directory,
+ * the HTTP tests. A group setup makes a temporary directory,
  * fills a store with `lotse demo`, starts `lotse serve --listen 127.0.0.1:0`
  * and reads the port from its announcement; the group teardown sends
  * SIGTERM, requires exit status 0 and a stderr free of sanitizer reports,

@@ -1,5 +1,5 @@
 /*
- * tests/http/test_api_auth.c — sign-in and staff endpoints of api.md
+ * tests/http/test_api_auth.c — sign-in and staff endpoints of the API contract
  * "Session and staff": POST /tokens (201, 401, 422, 429 with Retry-After),
  * DELETE /tokens/current (then 401), GET /me, POST /users, GET /users/{id},
  * POST /teams. Every refusal stores nothing; every read of a user record

@@ -1,6 +1,6 @@
 /*
  * tests/http/test_api_caseload.c — the caseload cap on POST /cases
- * (api.md: 409 "caseload_full"; domain.md: cap = caseload_per_fte × FTE,
+ * (the API contract: 409 "caseload_full"; the domain rules: cap = caseload_per_fte × FTE,
  * rounded down) and the team lead's override with override_reason.
  *
  * To stay fast the server runs with cases.caseload_per_fte set to the open

@@ -1,8 +1,8 @@
 /*
- * tests/http/test_api_cases.c — api.md "Clients and cases": POST/GET
+ * tests/http/test_api_cases.c — the API contract "Clients and cases": POST/GET
  * /clients, GET /clients?customer_number=, POST/GET /cases, GET
  * /cases/{id}, POST /cases/{id}/activate, and the oversight reads GET
- * /audit and /audit/verify. Access follows api.md "Access": the owner 200,
+ * /audit and /audit/verify. Access follows the API contract "Access": the owner 200,
  * another case manager or team lead of the Jobcenter 403 with
  * "break_glass_possible", another Jobcenter 404, dpo/admin/analyst 403.
  * Every refusal stores nothing; every read of personal data leaves exactly
@@ -216,7 +216,7 @@ invalid_client_is_422_listing_every_bad_field(void **state)
     EXPECT_NOTHING_STORED(h, &before);
 }
 
-/* api.md: "Invalid values: 422 listing every bad field" — also when some
+/* the API contract: "Invalid values: 422 listing every bad field" — also when some
  * of them are only found by the rules (a birth date less than 15 years ago)
  * and others by their format. */
 static void
@@ -458,7 +458,7 @@ invalid_case_is_422_listing_every_bad_field(void **state)
     EXPECT_NOTHING_STORED(h, &before);
 }
 
-/* api.md: "422 listing every bad field" — a format error must not hide a
+/* the API contract: "422 listing every bad field" — a format error must not hide a
  * rule error in the same body. */
 static void
 case_format_and_rule_errors_are_listed_together(void **state)

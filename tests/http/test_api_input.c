@@ -1,5 +1,5 @@
 /*
- * tests/http/test_api_input.c — bad input (api.md "Conventions"): malformed
+ * tests/http/test_api_input.c — bad input (the API contract "Conventions"): malformed
  * JSON or not an object 400, unknown fields 400, bodies over 1 MiB 413,
  * invalid values 422 listing every bad field; invalid UTF-8, overlong
  * fields, injection strings and hostile paths give a clear 4xx, are never

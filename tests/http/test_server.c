@@ -1,6 +1,6 @@
 /*
  * tests/http/test_server.c — what every response and the server as a whole
- * promise (api.md "Conventions", "Outside /api/v1", `lotse serve`):
+ * promise (the API contract "Conventions", "Outside /api/v1", `lotse serve`):
  * X-Request-Id on every response, /healthz, /metrics in the Prometheus text
  * format, the OpenAPI document, 404 and 405 with Allow, and SIGTERM that
  * finishes the requests in flight and exits 0.

@@ -2,7 +2,7 @@
  * tests/unit/core/test_access.c — the access policy as a full matrix:
  * every role (alone and the usual combinations) × every relation to the case
  * × every action. The expected table is written from the rules in
- * design.md / domain.md DP-1..DP-4, independently of access.c.
+ * the data protection rules DP-1..DP-4, independently of access.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

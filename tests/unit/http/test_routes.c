@@ -2,7 +2,7 @@
  * tests/unit/http/test_routes.c — the route table: every route carries an
  * access requirement (a row without one is refused), matching extracts path
  * arguments and tells 404 from 405, and the OpenAPI document lists exactly
- * the /api/v1 routes of the table (style.md C12).
+ * the /api/v1 routes of the table.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /*
  * tests/unit/util/test_date.c — calendar dates and instants through date.h:
- * strict parsing, German forms, month arithmetic at month ends (domain.md
+ * strict parsing, German forms, month arithmetic at month ends (the domain rules
  * section 4), day numbers, and Berlin wall-clock dates around midnight and
  * the DST changes. date_init() runs once before the tests.
  */
@@ -144,7 +144,7 @@ add_months_keeps_day_or_takes_month_end(void **state)
     } cases[] = {
         {"2026-01-31", 1, "2026-02-28"},
         {"2028-01-31", 1, "2028-02-29"},
-        {"2026-08-31", 6, "2027-02-28"},  /* domain.md: 31 Aug + 6 months */
+        {"2026-08-31", 6, "2027-02-28"},  /* the domain rules: 31 Aug + 6 months */
         {"2027-08-31", 6, "2028-02-29"},
         {"2026-04-30", 10, "2027-02-28"},
         {"2026-04-30", 1, "2026-05-30"},
