@@ -94,9 +94,11 @@ CREATE INDEX cases_manager ON cases (jobcenter_id, case_manager_id, status);
 CREATE INDEX cases_client ON cases (client_id);
 CREATE INDEX cases_referrer ON cases (jobcenter_id, referred_by);
 
--- The audit chain. Append-only: each entry's hash is BLAKE2b-256 over its
--- content and the previous entry's hash (core/audit.c).
-CREATE TABLE audit (
+-- The audit chain, in its own file (schema audit_log, PATH-audit) so that its
+-- constant commits do not invalidate the readers' cache of case data.
+-- Append-only: each entry's hash is BLAKE2b-256 over its content and the
+-- previous entry's hash (core/audit.c).
+CREATE TABLE audit_log.audit (
     seq           INTEGER PRIMARY KEY,
     at            INTEGER NOT NULL,
     actor_id      TEXT,
@@ -111,15 +113,15 @@ CREATE TABLE audit (
     detail        TEXT,
     hash          BLOB NOT NULL
 );
-CREATE INDEX audit_case ON audit (case_id);
-CREATE INDEX audit_actor ON audit (actor_id, at);
-CREATE INDEX audit_client ON audit (client_id);
+CREATE INDEX audit_log.audit_case ON audit (case_id);
+CREATE INDEX audit_log.audit_actor ON audit (actor_id, at);
+CREATE INDEX audit_log.audit_client ON audit (client_id);
 
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+CREATE TRIGGER audit_log.audit_no_update BEFORE UPDATE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'audit entries are append-only');
 END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+CREATE TRIGGER audit_log.audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'audit entries are append-only');
 END;

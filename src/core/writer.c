@@ -8,6 +8,7 @@
 #include "core/writer.h"
 
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -87,10 +88,38 @@ run_batch(struct writer *w, struct write_job *batch)
     }
 }
 
+/* Let a batch grow while jobs keep arriving: wait in short steps, and stop as
+ * soon as a step brought nothing new, the batch is full, or LINGER_US have
+ * passed. Under load this collects the requests that are just finishing; when
+ * the server is quiet it costs one step (GATHER_STEP_US). Called and returns
+ * with W->mu held. */
+enum { GATHER_STEP_US = 40 };
+
+static void
+gather(struct writer *w)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    size_t seen = w->queued;
+    for (;;) {
+        pthread_mutex_unlock(&w->mu);
+        struct timespec step = {0, GATHER_STEP_US * 1000};
+        nanosleep(&step, NULL);
+        pthread_mutex_lock(&w->mu);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long waited = (now.tv_sec - start.tv_sec) * 1000000 + (now.tv_nsec - start.tv_nsec) / 1000;
+        if (w->queued == seen || w->queued >= w->batch_max || w->stopping ||
+            waited >= (long)w->linger_us)
+            return;
+        seen = w->queued;
+    }
+}
+
 static void *
 writer_main(void *arg)
 {
     struct writer *w = arg;
+    prctl(PR_SET_TIMERSLACK, 1000UL);   /* short sleeps in gather() should be short */
     for (;;) {
         pthread_mutex_lock(&w->mu);
         while (!w->head && !w->stopping)
@@ -99,18 +128,8 @@ writer_main(void *arg)
             pthread_mutex_unlock(&w->mu);
             break;
         }
-        if (w->linger_us && w->queued < w->batch_max && !w->stopping) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += (long)w->linger_us * 1000;
-            while (until.tv_nsec >= 1000000000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000;
-            }
-            while (w->queued < w->batch_max && !w->stopping &&
-                   pthread_cond_timedwait(&w->has_work, &w->mu, &until) == 0)
-                ;
-        }
+        if (w->linger_us && w->queued < w->batch_max && !w->stopping)
+            gather(w);
         struct write_job *batch = w->head, *last = w->head;
         size_t n = 1;
         while (last->next && n < w->batch_max) {
@@ -133,7 +152,7 @@ writer_main(void *arg)
 struct writer *
 writer_start(const char *url, size_t batch_max, unsigned linger_us, char *err, size_t errlen)
 {
-    struct db *db = db_open(url, err, errlen);
+    struct db *db = db_open_writer(url, err, errlen);
     if (!db)
         return NULL;
     struct writer *w = calloc(1, sizeof *w);

@@ -9,7 +9,7 @@
 
 struct db_ops {
     const char *name;
-    struct db *(*open)(const char *url, char *err, size_t errlen);
+    struct db *(*open)(const char *url, bool writer, char *err, size_t errlen);
     void (*close)(struct db *db);
     enum db_status (*exec)(struct db *db, const char *sql, const struct db_param *params);
     int64_t (*changes)(struct db *db);

@@ -12,17 +12,29 @@
 #include "util/embedded.h"
 #include "util/log.h"
 
-struct db *
-db_open(const char *url, char *err, size_t errlen)
+static struct db *
+open_url(const char *url, bool writer, char *err, size_t errlen)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
-        return sqlite_ops.open(url + 7, err, errlen);
+        return sqlite_ops.open(url + 7, writer, err, errlen);
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         snprintf(err, errlen, "the PostgreSQL backend is not built into this lotse yet");
         return NULL;
     }
     snprintf(err, errlen, "unknown store URL (use sqlite:PATH or postgresql://...)");
     return NULL;
+}
+
+struct db *
+db_open(const char *url, char *err, size_t errlen)
+{
+    return open_url(url, false, err, errlen);
+}
+
+struct db *
+db_open_writer(const char *url, char *err, size_t errlen)
+{
+    return open_url(url, true, err, errlen);
 }
 
 void

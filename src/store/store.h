@@ -72,6 +72,13 @@ struct db;
 /* Open a connection to URL ("sqlite:PATH" or "postgresql://…"). On failure
  * returns NULL and writes the reason into ERR. */
 struct db *db_open(const char *url, char *err, size_t errlen);
+/* The same for the single writer (core/writer.c). With SQLite the audit trail
+ * lives in a file of its own beside the store (PATH-audit), so that the
+ * constant audit commits do not invalidate the readers' cache of case data;
+ * the writer's connection commits the audit file first, so a crash between
+ * the two files' commits can leave an audit entry for a write that did not
+ * happen, never a write without its entry. */
+struct db *db_open_writer(const char *url, char *err, size_t errlen);
 void db_close(struct db *db);
 /* "sqlite" or "postgresql". */
 const char *db_backend(const struct db *db);

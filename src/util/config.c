@@ -114,8 +114,8 @@ static const struct setting settings[] = {
                  "SQLite: milliseconds to wait for a lock before giving up"),
     SETTING_UINT(store, audit_batch_max, 512, 1, 10000,
                  "audit entries written in one group commit at most"),
-    SETTING_UINT(store, audit_linger_us, 0, 0, 100000,
-                 "microseconds the audit writer waits to fill a batch"),
+    SETTING_UINT(store, audit_linger_us, 300, 0, 100000,
+                 "microseconds the writer lets a batch grow while jobs keep arriving"),
 
     SETTING_UINT(session, idle_minutes, 30, 1, 1440,
                  "a browser session ends after this many idle minutes"),

@@ -65,13 +65,13 @@ check "the password hash is argon2id and the password is nowhere in the file" ba
     sqlite3 '$dir/one.db' \"SELECT password_hash FROM users WHERE username = 'newfm'\" | grep -q '^\\\$argon2id\\\$' &&
     ! grep -q 'A-Long-Password-1' '$dir/one.db'"
 check "audit verify passes on an intact chain" "$LOTSE" audit verify --db "$db1"
-check "backup makes a consistent copy" bash -c "
-    '$LOTSE' backup --db '$db1' '$dir/copy.db' &&
+check "backup makes a consistent copy of the store and its audit file" bash -c "
+    '$LOTSE' backup --db '$db1' '$dir/copy.db' && [ -s '$dir/copy.db-audit' ] &&
     [ \"\$(sqlite3 '$dir/copy.db' 'SELECT count(*) FROM clients')\" = 300 ] &&
     '$LOTSE' audit verify --db 'sqlite:$dir/copy.db' >/dev/null"
 check "backup refuses to overwrite" exits 1 "$LOTSE" backup --db "$db1" "$dir/copy.db"
 check "audit verify fails with the first bad entry after tampering" bash -c "
-    sqlite3 '$dir/copy.db' 'DROP TRIGGER audit_no_update; UPDATE audit SET detail = \"x\" WHERE seq = 1' &&
+    sqlite3 '$dir/copy.db-audit' 'DROP TRIGGER audit_no_update; UPDATE audit SET detail = \"x\" WHERE seq = 1' &&
     out=\$('$LOTSE' audit verify --db 'sqlite:$dir/copy.db'); code=\$?;
     [ \$code -eq 1 ] && echo \"\$out\" | grep -q 'entry 1'"
 check "serve refuses an unmigrated store" bash -c "

@@ -878,6 +878,17 @@ store(struct harness *h)
         fail();
     }
     sqlite3_busy_timeout(db, 10000);
+    /* the audit trail lives in its own file beside the store */
+    char attach[512];
+    snprintf(attach, sizeof attach, "ATTACH DATABASE 'file:%s-audit?mode=ro' AS audit_log",
+             h->db_path);
+    char *msg = NULL;
+    if (sqlite3_exec(db, attach, NULL, NULL, &msg) != SQLITE_OK) {
+        print_error("harness: cannot attach the audit file: %s\n", msg ? msg : "");
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        fail();
+    }
     h->db = db;
     return db;
 }

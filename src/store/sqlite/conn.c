@@ -93,8 +93,31 @@ authorizer(void *user, int action, const char *a, const char *b, const char *c, 
     }
 }
 
+/* Attach FILE as schema NAME (bound, never formatted into SQL). */
+static bool
+attach(sqlite3 *h, const char *file, const char *name, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = strcmp(name, "audit_log") == 0 ? "ATTACH DATABASE ?1 AS audit_log"
+                                                     : "ATTACH DATABASE ?1 AS lotse_data";
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "sqlite: cannot attach %s: %s", file, sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK;
+}
+
+/* A connection. Readers: the store file is "main" and the audit file is
+ * attached as "audit_log". The writer: the audit file is "main" and the store
+ * is attached as "lotse_data", because SQLite commits the files of a
+ * transaction in schema order. SQL names tables without a schema, and every
+ * table name exists in one file only, so the same SQL works on both. */
 static struct db *
-sq_open(const char *path, char *err, size_t errlen)
+sq_open(const char *path, bool writer, char *err, size_t errlen)
 {
     if (!path[0]) {
         snprintf(err, errlen, "sqlite: empty path");
@@ -105,7 +128,9 @@ sq_open(const char *path, char *err, size_t errlen)
         abort();
     s->base.ops = &sqlite_ops;
     snprintf(s->path, sizeof s->path, "%s", path);
-    int rc = sqlite3_open_v2(path, &s->h,
+    char audit_path[1100];
+    snprintf(audit_path, sizeof audit_path, "%s-audit", path);
+    int rc = sqlite3_open_v2(writer ? audit_path : path, &s->h,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     if (rc != SQLITE_OK) {
@@ -117,19 +142,37 @@ sq_open(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(s->h, (int)busy_timeout_ms);
     sqlite3_extended_result_codes(s->h, 1);
+    if (!attach(s->h, writer ? path : audit_path, writer ? "lotse_data" : "audit_log", err,
+                errlen)) {
+        sqlite3_close(s->h);
+        free(s);
+        return NULL;
+    }
     char *msg = NULL;
-    /* No memory map: every commit (audit entries commit all the time) makes
-       each reader drop and fault in its mapping again, which costs more than
-       reading through SQLite's own page cache, and the mapped file counted
-       in the server's RSS (docs/performance.md). */
+    /* No memory map: every commit makes each reader drop and fault in its
+       mapping again, which costs more than reading through SQLite's own page
+       cache, and the mapped file counted in the server's RSS
+       (docs/performance.md). */
     rc = sqlite3_exec(s->h,
-                      "PRAGMA journal_mode=WAL;"
-                      "PRAGMA synchronous=NORMAL;"
-                      "PRAGMA foreign_keys=ON;"
-                      "PRAGMA temp_store=MEMORY;"
-                      "PRAGMA mmap_size=0;"
-                      "PRAGMA cache_size=-8192;",
+                      "PRAGMA main.journal_mode=WAL;"
+                      "PRAGMA main.synchronous=NORMAL;"
+                      "PRAGMA main.mmap_size=0;"
+                      "PRAGMA main.cache_size=-8192;",
                       NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->h,
+                          writer ? "PRAGMA lotse_data.journal_mode=WAL;"
+                                   "PRAGMA lotse_data.synchronous=NORMAL;"
+                                   "PRAGMA lotse_data.mmap_size=0;"
+                                   "PRAGMA lotse_data.cache_size=-8192;"
+                                 : "PRAGMA audit_log.journal_mode=WAL;"
+                                   "PRAGMA audit_log.synchronous=NORMAL;"
+                                   "PRAGMA audit_log.mmap_size=0;"
+                                   "PRAGMA audit_log.cache_size=-2048;",
+                          NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->h, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", NULL, NULL,
+                          &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: %s: %s", path, msg ? msg : sqlite3_errmsg(s->h));
         sqlite3_free(msg);
@@ -384,9 +427,8 @@ sq_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
 }
 
 static enum db_status
-sq_backup(struct db *db, const char *path, char *err, size_t errlen)
+backup_schema(sqlite3 *src, const char *schema, const char *path, char *err, size_t errlen)
 {
-    struct sqlite_db *s = (struct sqlite_db *)db;
     sqlite3 *dst = NULL;
     if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
@@ -395,7 +437,7 @@ sq_backup(struct db *db, const char *path, char *err, size_t errlen)
         sqlite3_close(dst);
         return DB_HARD_ERROR;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->h, "main");
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, schema);
     if (!b) {
         snprintf(err, errlen, "backup: %s", sqlite3_errmsg(dst));
         sqlite3_close(dst);
@@ -408,20 +450,35 @@ sq_backup(struct db *db, const char *path, char *err, size_t errlen)
             sqlite3_sleep(10);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
+    sqlite3_close(dst);
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
-        sqlite3_close(dst);
         return DB_HARD_ERROR;
     }
-    sqlite3_close(dst);
     return DB_NO_ROWS;
+}
+
+/* The store and its audit file, each copied consistently; the audit copy is
+ * taken second, so it holds at least every entry of the writes in the store
+ * copy. */
+static enum db_status
+sq_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    char audit_path[1100];
+    snprintf(audit_path, sizeof audit_path, "%s-audit", path);
+    enum db_status st = backup_schema(s->h, "main", path, err, errlen);
+    if (st >= 0)
+        st = backup_schema(s->h, "audit_log", audit_path, err, errlen);
+    return st;
 }
 
 static void
 sq_bulk_mode(struct db *db)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
-    sqlite3_exec(s->h, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;", NULL, NULL, NULL);
+    sqlite3_exec(s->h, "PRAGMA main.synchronous=OFF; PRAGMA main.cache_size=-262144;", NULL, NULL,
+                 NULL);
 }
 
 static void

@@ -87,6 +87,11 @@ fixture_free(struct fixture *f)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", f->path);
     unlink(p);
+    static const char *const audit_files[] = {"-audit", "-audit-wal", "-audit-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, audit_files[i]);
+        unlink(p);
+    }
     rmdir(f->dir);
     free(f);
 }

@@ -112,7 +112,7 @@ defaults_are_the_documented_values(void **state)
     assert_string_equal(cfg.db_url, "sqlite:var/lotse.db");
     assert_int_equal(cfg.busy_timeout_ms, 5000);
     assert_int_equal(cfg.audit_batch_max, 512);
-    assert_int_equal(cfg.audit_linger_us, 0);
+    assert_int_equal(cfg.audit_linger_us, 300);
     assert_int_equal(cfg.idle_minutes, 30);
     assert_int_equal(cfg.absolute_hours, 12);
     assert_int_equal(cfg.token_hours, 24);
