@@ -230,14 +230,16 @@ audit_verify(struct db *db, struct audit_verify *out)
         DB_COL_STR(&v.purpose),     DB_COL_STR(&v.request_id),  DB_COL_STR(&v.detail),
         DB_COL_BLOB(v.hash, 32, &v.hash_len), DB_COL_END};
     db_set_arena(db, &arena);
-    enum db_status st = db_begin(db, false);
+    bool own_tx = !db_in_transaction(db);   /* one snapshot for the whole walk */
+    enum db_status st = own_tx ? db_begin(db, false) : DB_NO_ROWS;
     if (st >= 0)
         st = db_query_each(db,
                            "SELECT seq, at, actor_id, jobcenter_id, action, object_type,"
                            " object_id, case_id, client_id, purpose, request_id, detail, hash"
                            " FROM audit ORDER BY seq",
                            NULL, cols, verify_row, &v);
-    db_rollback(db);
+    if (own_tx)
+        db_rollback(db);
     db_set_arena(db, NULL);
     arena_free(&arena);
     if (st < 0)

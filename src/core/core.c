@@ -104,3 +104,17 @@ core_now_us(void)
 {
     return db_now_us();
 }
+
+void
+core_db_read_begin(struct db *db)
+{
+    if (!db_in_transaction(db))
+        db_begin(db, false);
+}
+
+void
+core_db_read_end(struct db *db)
+{
+    if (db_in_transaction(db))
+        db_rollback(db);   /* read only: nothing to commit */
+}

@@ -107,6 +107,11 @@ struct core_ctx {
  * NULL with ERR on failure. Close with core_db_close(). */
 struct db *core_db_open(const char *url, char *err, size_t errlen);
 void core_db_close(struct db *db);
+/* A read transaction around one step of a request, so that all its reads see
+ * one snapshot and take the store's read lock once. */
+void core_db_read_begin(struct db *db);
+void core_db_read_end(struct db *db);
+
 /* Arena for strings that queries on DB return (the request's); NULL to unset. */
 void core_db_use_arena(struct db *db, struct arena *arena);
 

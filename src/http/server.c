@@ -418,8 +418,10 @@ run_step(struct request *req, http_handler fn)
         return queue(req);
     }
     core_db_use_arena(req->core.db, &req->arena);
+    core_db_read_begin(req->core.db);   /* dispatch may have opened it for the session check */
     req->then = NULL;
     enum http_result r = fn(req);
+    core_db_read_end(req->core.db);     /* never held while the connection is parked */
     core_db_use_arena(req->core.db, NULL);
     if (r == HTTP_DEFER)
         return MHD_YES;
@@ -516,8 +518,11 @@ dispatch(struct request *req)
     if (!req->core.db)
         return refuse(req, CORE_UNAVAILABLE, "The store is not reachable.");
     core_db_use_arena(req->core.db, &req->arena);
+    core_db_read_begin(req->core.db);   /* the handler's reads join this snapshot */
     enum core_result who = session_authenticate(req);
     core_db_use_arena(req->core.db, NULL);
+    if (who != CORE_OK)
+        core_db_read_end(req->core.db);
     if (who == CORE_ERROR)
         return refuse(req, CORE_UNAVAILABLE, "The store is not reachable.");
     if (who != CORE_OK) {

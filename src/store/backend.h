@@ -19,6 +19,7 @@ struct db_ops {
     enum db_status (*begin)(struct db *db, bool write);
     enum db_status (*commit)(struct db *db);
     void (*rollback)(struct db *db);
+    bool (*in_transaction)(struct db *db);
     /* Run a script of several statements without parameters (migrations only). */
     enum db_status (*exec_script)(struct db *db, const char *sql, char *err, size_t errlen);
     enum db_status (*backup)(struct db *db, const char *path, char *err, size_t errlen);

@@ -94,6 +94,12 @@ db_commit(struct db *db)
     return db->ops->commit(db);
 }
 
+bool
+db_in_transaction(struct db *db)
+{
+    return db->ops->in_transaction(db);
+}
+
 void
 db_rollback(struct db *db)
 {

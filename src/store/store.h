@@ -102,6 +102,8 @@ enum db_status db_query_each(struct db *db, const char *sql, const struct db_par
 /* Transactions. db_begin(WRITE=true) takes the write lock at once. */
 enum db_status db_begin(struct db *db, bool write);
 enum db_status db_commit(struct db *db);
+/* True while DB has a transaction open. */
+bool db_in_transaction(struct db *db);
 void db_rollback(struct db *db);
 enum db_status db_savepoint(struct db *db);
 void db_savepoint_release(struct db *db);

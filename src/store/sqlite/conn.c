@@ -412,6 +412,12 @@ sq_rollback(struct db *db)
         sq_exec(db, "ROLLBACK", NULL);
 }
 
+static bool
+sq_in_transaction(struct db *db)
+{
+    return !sqlite3_get_autocommit(((struct sqlite_db *)db)->h);
+}
+
 static enum db_status
 sq_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
 {
@@ -497,6 +503,7 @@ const struct db_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
     .exec_script = sq_exec_script,
     .backup = sq_backup,
     .bulk_mode = sq_bulk_mode,
