@@ -12,13 +12,15 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *usage;
 } commands[] = {
-    {"serve", cmd_serve, "serve [--config FILE] [--db URL] [--listen HOST:PORT] [--print-config]"},
-    {"migrate", cmd_migrate, "migrate --db URL"},
-    {"demo", cmd_demo, "demo --db URL [--clients N] [--seed S] [--password PW]"},
-    {"user", cmd_user, "user add --db URL --username U --role R [--team T] [--fte F] "
-                       "[--display-name NAME]  (password on standard input)"},
-    {"audit", cmd_audit, "audit verify --db URL"},
-    {"backup", cmd_backup, "backup --db URL FILE"},
+    { "serve", cmd_serve,
+      "serve [--config FILE] [--db URL] [--listen HOST:PORT] [--print-config]" },
+    { "migrate", cmd_migrate, "migrate --db URL" },
+    { "demo", cmd_demo, "demo --db URL [--clients N] [--seed S] [--password PW]" },
+    { "user", cmd_user,
+      "user add --db URL --username U --role R [--team T] [--fte F] "
+      "[--display-name NAME]  (password on standard input)" },
+    { "audit", cmd_audit, "audit verify --db URL" },
+    { "backup", cmd_backup, "backup --db URL FILE" },
 };
 
 static int

@@ -32,8 +32,8 @@
 
 #define CHUNK_COLUMNS 86
 
-static const char *out_path;     /* the final name, for messages */
-static char *tmp_path;           /* where the output is written until complete */
+static const char *out_path; /* the final name, for messages */
+static char *tmp_path;       /* where the output is written until complete */
 static FILE *out;
 
 static void fail(const char *what, const char *path) __attribute__((noreturn));
@@ -64,8 +64,8 @@ is_identifier(const char *s)
     if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
         return false;
     for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')
-              || *s == '_'))
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
             return false;
     return true;
 }
@@ -104,7 +104,7 @@ put_file(const char *path)
     FILE *in = fopen(path, "rb");
     unsigned char block[65536];
     size_t total = 0, got;
-    int col = 0;            /* columns in the current chunk; 0: no chunk open */
+    int col = 0; /* columns in the current chunk; 0: no chunk open */
 
     if (!in)
         fail("cannot open", path);
@@ -160,7 +160,7 @@ main(int argc, char **argv)
     out = fopen(tmp_path, "w");
     if (!out) {
         const char *failed = tmp_path;
-        tmp_path = NULL;        /* nothing of ours to remove */
+        tmp_path = NULL; /* nothing of ours to remove */
         fail("cannot create", failed);
     }
 

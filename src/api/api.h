@@ -27,7 +27,7 @@ bool api_paging(struct request *req, int *limit, const char **cursor);
 /* The argument block of a deferred write handled by common.c. */
 struct api_write {
     void *input;
-    const char *id;       /* path argument, if any */
+    const char *id; /* path argument, if any */
     json_t *view;
     struct problem pb;
 };

@@ -32,9 +32,9 @@ api_audit_list(struct request *req)
         problem_set(&pb, CORE_FORBIDDEN, NULL, "Only data protection officers read the audit log.");
         return reply_problem(req, &pb);
     }
-    struct audit_query q = {.case_id = http_query(req, "case_id"),
-                            .actor_id = http_query(req, "actor_id"),
-                            .client_id = http_query(req, "client_id")};
+    struct audit_query q = { .case_id = http_query(req, "case_id"),
+                             .actor_id = http_query(req, "actor_id"),
+                             .client_id = http_query(req, "client_id") };
     const char *cursor;
     if (!api_paging(req, &q.limit, &cursor))
         return HTTP_DONE;
@@ -64,7 +64,8 @@ api_audit_verify(struct request *req)
 {
     struct problem pb = PROBLEM_INIT;
     if (!(req->actor.roles & ROLE_DPO)) {
-        problem_set(&pb, CORE_FORBIDDEN, NULL, "Only data protection officers verify the audit log.");
+        problem_set(&pb, CORE_FORBIDDEN, NULL,
+                    "Only data protection officers verify the audit log.");
         return reply_problem(req, &pb);
     }
     struct audit_verify v;

@@ -37,8 +37,8 @@ api_case_show(struct request *req)
 enum http_result
 api_case_list(struct request *req)
 {
-    struct case_list_query q = {.assigned_to = http_query(req, "assigned_to"),
-                                .status = http_query(req, "status")};
+    struct case_list_query q = { .assigned_to = http_query(req, "assigned_to"),
+                                 .status = http_query(req, "status") };
     if (!api_paging(req, &q.limit, &q.cursor))
         return HTTP_DONE;
     struct problem pb = PROBLEM_INIT;

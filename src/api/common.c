@@ -16,8 +16,7 @@ api_input(struct request *req, const struct field *fields, void *out)
 }
 
 bool
-api_input_collect(struct request *req, const struct field *fields, void *out,
-                  struct problem *pb)
+api_input_collect(struct request *req, const struct field *fields, void *out, struct problem *pb)
 {
     if (input_read(req->json, fields, out, &req->arena, pb) != CORE_BAD_REQUEST)
         return true;
@@ -32,7 +31,7 @@ reply_write(struct request *req, unsigned status)
     if (req->deferred_result == CORE_OK)
         return reply_json(req, status, w->view);
     json_decref(w->view);
-    if (w->pb.result == CORE_OK)   /* e.g. the commit failed after the service succeeded */
+    if (w->pb.result == CORE_OK) /* e.g. the commit failed after the service succeeded */
         problem_set(&w->pb, req->deferred_result, NULL, NULL);
     return reply_problem(req, &w->pb);
 }

@@ -31,8 +31,7 @@ token_issued(struct request *req)
         problem_set(&pb, CORE_UNAUTHORIZED, NULL, "User name or password is wrong.");
         return reply_problem(req, &pb);
     default:
-        problem_set(&pb, s->result == CORE_UNAVAILABLE ? CORE_UNAVAILABLE : CORE_ERROR, NULL,
-                    NULL);
+        problem_set(&pb, s->result == CORE_UNAVAILABLE ? CORE_UNAVAILABLE : CORE_ERROR, NULL, NULL);
         return reply_problem(req, &pb);
     }
 }

@@ -15,7 +15,8 @@ cmd_audit(int argc, char **argv)
         return 2;
     }
     const char *url = "sqlite:var/lotse.db";
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+                                          { NULL, 0, NULL, 0 } };
     int c;
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {

@@ -23,51 +23,62 @@
 #include "util/id.h"
 
 static const char *const first_names[] = {
-    "Anna", "Maria", "Sabine", "Petra", "Julia", "Laura", "Sarah", "Lena", "Katharina", "Monika",
-    "Ayşe", "Fatma", "Elif", "Olena", "Iryna", "Natalia", "Agnieszka", "Ioana", "Amina", "Mariam",
-    "Thomas", "Michael", "Andreas", "Stefan", "Jan", "Lukas", "Daniel", "Markus", "Sven", "Jörg",
-    "Mehmet", "Ahmet", "Mustafa", "Oleksandr", "Dmytro", "Piotr", "Andrei", "Mohammed", "Omar",
-    "Yusuf", "Sandra", "Nicole", "Claudia", "Tobias", "Dennis", "Kevin", "Jennifer", "Jessica",
-    "Frank", "Uwe", "Birgit", "Heike", "René", "Dirk", "Nadine", "Marcel", "Tanja", "Björn"};
+    "Anna",      "Maria",     "Sabine",  "Petra",  "Julia",  "Laura",    "Sarah",    "Lena",
+    "Katharina", "Monika",    "Ayşe",    "Fatma",  "Elif",   "Olena",    "Iryna",    "Natalia",
+    "Agnieszka", "Ioana",     "Amina",   "Mariam", "Thomas", "Michael",  "Andreas",  "Stefan",
+    "Jan",       "Lukas",     "Daniel",  "Markus", "Sven",   "Jörg",     "Mehmet",   "Ahmet",
+    "Mustafa",   "Oleksandr", "Dmytro",  "Piotr",  "Andrei", "Mohammed", "Omar",     "Yusuf",
+    "Sandra",    "Nicole",    "Claudia", "Tobias", "Dennis", "Kevin",    "Jennifer", "Jessica",
+    "Frank",     "Uwe",       "Birgit",  "Heike",  "René",   "Dirk",     "Nadine",   "Marcel",
+    "Tanja",     "Björn"
+};
 static const char *const last_names[] = {
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
-    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt",
-    "Werner", "Krause", "Meier", "Lehmann", "Yılmaz", "Kaya", "Demir", "Şahin", "Çelik",
-    "Kowalski", "Nowak", "Popescu", "Kovalenko", "Shevchenko", "Bondarenko", "Haddad", "Ahmadi",
-    "Öztürk", "Jansen", "Peters", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger",
-    "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Ludwig"};
+    "Müller",   "Schmidt", "Schneider", "Fischer",   "Weber",      "Meyer",      "Wagner",
+    "Becker",   "Schulz",  "Hoffmann",  "Schäfer",   "Koch",       "Bauer",      "Richter",
+    "Klein",    "Wolf",    "Schröder",  "Neumann",   "Schwarz",    "Zimmermann", "Braun",
+    "Krüger",   "Hofmann", "Hartmann",  "Lange",     "Schmitt",    "Werner",     "Krause",
+    "Meier",    "Lehmann", "Yılmaz",    "Kaya",      "Demir",      "Şahin",      "Çelik",
+    "Kowalski", "Nowak",   "Popescu",   "Kovalenko", "Shevchenko", "Bondarenko", "Haddad",
+    "Ahmadi",   "Öztürk",  "Jansen",    "Peters",    "Vogel",      "Friedrich",  "Keller",
+    "Günther",  "Frank",   "Berger",    "Winkler",   "Roth",       "Beck",       "Lorenz",
+    "Baumann",  "Franke",  "Albrecht",  "Ludwig"
+};
 static const char *const streets[] = {
-    "Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schulstraße", "Dorfstraße", "Bergstraße",
-    "Lindenstraße", "Kirchstraße", "Waldstraße", "Ringstraße", "Am Markt", "Mühlenweg",
-    "Rosenweg", "Birkenweg", "Goethestraße", "Schillerstraße", "Friedrichstraße", "Feldweg",
-    "Wiesenstraße", "Industriestraße", "Am Sportplatz", "Uferstraße", "Lessingstraße",
-    "Beethovenstraße"};
+    "Hauptstraße",    "Bahnhofstraße",   "Gartenstraße",  "Schulstraße",    "Dorfstraße",
+    "Bergstraße",     "Lindenstraße",    "Kirchstraße",   "Waldstraße",     "Ringstraße",
+    "Am Markt",       "Mühlenweg",       "Rosenweg",      "Birkenweg",      "Goethestraße",
+    "Schillerstraße", "Friedrichstraße", "Feldweg",       "Wiesenstraße",   "Industriestraße",
+    "Am Sportplatz",  "Uferstraße",      "Lessingstraße", "Beethovenstraße"
+};
 static const struct {
     const char *postcode, *city;
-} places_a[] = {{"12043", "Musterstadt"}, {"12045", "Musterstadt"}, {"12047", "Musterstadt"},
-                {"12049", "Musterstadt"}, {"12051", "Musterstadt"}, {"12055", "Musterstadt-Süd"},
-                {"12057", "Musterstadt-Süd"}, {"12059", "Musterstadt-Nord"}},
-  places_b[] = {{"34117", "Beispielhausen"}, {"34119", "Beispielhausen"},
-                {"34121", "Beispielhausen"}, {"34125", "Beispielhausen-Ost"}};
-static const char *const reasons[] = {
-    "Mehrere Handlungsbedarfe: Gesundheit und Kinderbetreuung",
-    "Langzeitleistungsbezug, Schulden und Wohnungsprobleme",
-    "Psychische Belastung, fehlender Berufsabschluss",
-    "Suchtproblematik, Motivation zur Veränderung vorhanden",
-    "Sprachförderung nötig, Anerkennung des Abschlusses offen",
-    "Alleinerziehend, Kinderbetreuung ungeklärt",
-    "Gesundheitliche Einschränkungen nach längerer Krankheit"};
-static const char *const closures[] = {"integrated_employment", "integrated_apprenticeship",
-                                       "goals_reached", "need_ended", "moved", "long_absence",
-                                       "consent_withdrawn"};
-static const char *const languages[] = {"de", "de", "de", "de", "tr", "uk", "ar", "ru", "pl",
-                                        "ro"};
+} places_a[] = { { "12043", "Musterstadt" },     { "12045", "Musterstadt" },
+                 { "12047", "Musterstadt" },     { "12049", "Musterstadt" },
+                 { "12051", "Musterstadt" },     { "12055", "Musterstadt-Süd" },
+                 { "12057", "Musterstadt-Süd" }, { "12059", "Musterstadt-Nord" } },
+  places_b[] = { { "34117", "Beispielhausen" },
+                 { "34119", "Beispielhausen" },
+                 { "34121", "Beispielhausen" },
+                 { "34125", "Beispielhausen-Ost" } };
+static const char *const reasons[] = { "Mehrere Handlungsbedarfe: Gesundheit und Kinderbetreuung",
+                                       "Langzeitleistungsbezug, Schulden und Wohnungsprobleme",
+                                       "Psychische Belastung, fehlender Berufsabschluss",
+                                       "Suchtproblematik, Motivation zur Veränderung vorhanden",
+                                       "Sprachförderung nötig, Anerkennung des Abschlusses offen",
+                                       "Alleinerziehend, Kinderbetreuung ungeklärt",
+                                       "Gesundheitliche Einschränkungen nach längerer Krankheit" };
+static const char *const closures[] = {
+    "integrated_employment", "integrated_apprenticeship", "goals_reached", "need_ended", "moved",
+    "long_absence",          "consent_withdrawn"
+};
+static const char *const languages[] = {
+    "de", "de", "de", "de", "tr", "uk", "ar", "ru", "pl", "ro"
+};
 
 #define PICK(p, arr) (arr)[prng_below((p), (uint32_t)(sizeof(arr) / sizeof((arr)[0])))]
 
 /* The reference "today" of the demo data: fixed, so that a seed always gives the same data. */
-static const struct date demo_today = {2026, 11, 25};
+static const struct date demo_today = { 2026, 11, 25 };
 
 struct demo {
     struct db *db;
@@ -76,7 +87,7 @@ struct demo {
     char hash[CRYPTO_PWHASH_STR];
     char jc_a[ID_MAX], jc_b[ID_MAX];
     char team_fm1[ID_MAX], team_b[ID_MAX], team_office[ID_MAX], team_av[ID_MAX];
-    long n_cm;          /* case managers: fm1 … fmN */
+    long n_cm; /* case managers: fm1 … fmN */
     char (*cm_ids)[ID_MAX];
     int64_t now;
 };
@@ -88,15 +99,20 @@ exec_ok(enum db_status st)
 }
 
 static bool
-add_user(struct demo *d, const char *username, const char *display, unsigned roles,
-         const char *jc, const char *team, char out_id[ID_MAX])
+add_user(struct demo *d, const char *username, const char *display, unsigned roles, const char *jc,
+         const char *team, char out_id[ID_MAX])
 {
     char id[ID_MAX];
     id_from_prng(&d->rng, "us", id);
-    struct user_row u = {.id = id, .jobcenter_id = (char *)jc, .team_id = (char *)team,
-                         .username = (char *)username, .display_name = (char *)display,
-                         .password_hash = d->hash, .roles = roles, .fte_milli = 1000,
-                         .created_at = d->now};
+    struct user_row u = { .id = id,
+                          .jobcenter_id = (char *)jc,
+                          .team_id = (char *)team,
+                          .username = (char *)username,
+                          .display_name = (char *)display,
+                          .password_hash = d->hash,
+                          .roles = roles,
+                          .fte_milli = 1000,
+                          .created_at = d->now };
     if (out_id)
         snprintf(out_id, ID_MAX, "%s", id);
     return exec_ok(db_user_insert(d->db, &u));
@@ -115,8 +131,8 @@ add_staff(struct demo *d)
         !exec_ok(db_jobcenter_insert(d->db, d->jc_b, "Jobcenter Beispielhausen", d->now)) ||
         !exec_ok(db_team_insert(d->db, d->team_fm1, d->jc_a, "Fallmanagement 1", d->now)) ||
         !exec_ok(db_team_insert(d->db, d->team_av, d->jc_a, "Arbeitsvermittlung", d->now)) ||
-        !exec_ok(db_team_insert(d->db, d->team_office, d->jc_a, "Verwaltung und Datenschutz",
-                                d->now)) ||
+        !exec_ok(
+            db_team_insert(d->db, d->team_office, d->jc_a, "Verwaltung und Datenschutz", d->now)) ||
         !exec_ok(db_team_insert(d->db, d->team_b, d->jc_b, "Fallmanagement", d->now)))
         return false;
     if (!add_user(d, "admin", "Administration", ROLE_ADMIN, d->jc_a, d->team_office, NULL) ||
@@ -129,8 +145,8 @@ add_staff(struct demo *d)
         !add_user(d, "an1", "Arne Neumann (Statistik)", ROLE_ANALYST, d->jc_a, d->team_office,
                   NULL))
         return false;
-    static const char *const cm_names[] = {"Frauke Meyer", "Felix Mertens", "Fatma Aydın",
-                                           "Florian Krause"};
+    static const char *const cm_names[] = { "Frauke Meyer", "Felix Mertens", "Fatma Aydın",
+                                            "Florian Krause" };
     char team[ID_MAX] = "";
     for (long i = 0; i < d->n_cm; i++) {
         char username[32], display[64];
@@ -169,7 +185,7 @@ add_clients(struct demo *d)
                  (char)('A' + prng_below(&d->rng, 26)), i % 1000000);
         const char *first = PICK(&d->rng, first_names);
         const char *last = PICK(&d->rng, last_names);
-        struct date b = date_add_days((struct date){1962, 1, 1}, (int)prng_below(&d->rng, 15700));
+        struct date b = date_add_days((struct date){ 1962, 1, 1 }, (int)prng_below(&d->rng, 15700));
         date_format(b, birth);
         snprintf(street, sizeof street, "%s %u", PICK(&d->rng, streets),
                  1 + prng_below(&d->rng, 120));
@@ -180,14 +196,19 @@ add_clients(struct demo *d)
         snprintf(phone, sizeof phone, "0%u %u", 151 + prng_below(&d->rng, 30),
                  1000000 + prng_below(&d->rng, 8999999));
         snprintf(email, sizeof email, "kunde%ld@example.org", i + 1);
-        struct client_row c = {.id = client_id, .jobcenter_id = (char *)jc,
-                               .customer_number = number, .first_name = (char *)first,
-                               .last_name = (char *)last, .birth_date = birth, .street = street,
-                               .postcode = (char *)postcode, .city = (char *)city,
-                               .phone = has_phone ? phone : NULL,
-                               .email = has_mail ? email : NULL,
-                               .language = (char *)PICK(&d->rng, languages),
-                               .created_at = d->now};
+        struct client_row c = { .id = client_id,
+                                .jobcenter_id = (char *)jc,
+                                .customer_number = number,
+                                .first_name = (char *)first,
+                                .last_name = (char *)last,
+                                .birth_date = birth,
+                                .street = street,
+                                .postcode = (char *)postcode,
+                                .city = (char *)city,
+                                .phone = has_phone ? phone : NULL,
+                                .email = has_mail ? email : NULL,
+                                .language = (char *)PICK(&d->rng, languages),
+                                .created_at = d->now };
         if (!exec_ok(db_client_insert(d->db, &c)))
             return false;
 
@@ -206,23 +227,28 @@ add_clients(struct demo *d)
             review = cases_next_review(review);
         date_format(review, rev_s);
         date_format(cases_limit_date(consent), lim_s);
-        struct date closed = date_add_days(consent, (int)prng_below(
-                                                        &d->rng, (uint32_t)(date_to_days(demo_today) -
-                                                                            date_to_days(consent) + 1)));
+        struct date closed =
+            date_add_days(consent, (int)prng_below(&d->rng, (uint32_t)(date_to_days(demo_today) -
+                                                                       date_to_days(consent) + 1)));
         date_format(closed, closed_s);
         bool referred = kind == 0, is_closed = kind == 9;
-        struct case_row k = {
-            .id = case_id, .jobcenter_id = (char *)jc, .client_id = client_id,
-            .case_manager_id = d->cm_ids[cm],
-            .status = referred ? "referred" : is_closed ? "closed" : "active",
-            .referral_source = prng_below(&d->rng, 10) < 8 ? "placement" : "self",
-            .referral_date = ref_s, .referral_reason = (char *)PICK(&d->rng, reasons),
-            .consent_date = referred ? NULL : con_s, .started_on = referred ? NULL : con_s,
-            .next_review_due = referred || is_closed ? NULL : rev_s,
-            .limit_date = referred ? NULL : lim_s,
-            .closed_on = is_closed ? closed_s : NULL,
-            .closure_reason = is_closed ? (char *)PICK(&d->rng, closures) : NULL,
-            .created_at = d->now};
+        struct case_row k = { .id = case_id,
+                              .jobcenter_id = (char *)jc,
+                              .client_id = client_id,
+                              .case_manager_id = d->cm_ids[cm],
+                              .status = referred    ? "referred"
+                                        : is_closed ? "closed"
+                                                    : "active",
+                              .referral_source = prng_below(&d->rng, 10) < 8 ? "placement" : "self",
+                              .referral_date = ref_s,
+                              .referral_reason = (char *)PICK(&d->rng, reasons),
+                              .consent_date = referred ? NULL : con_s,
+                              .started_on = referred ? NULL : con_s,
+                              .next_review_due = referred || is_closed ? NULL : rev_s,
+                              .limit_date = referred ? NULL : lim_s,
+                              .closed_on = is_closed ? closed_s : NULL,
+                              .closure_reason = is_closed ? (char *)PICK(&d->rng, closures) : NULL,
+                              .created_at = d->now };
         if (!exec_ok(db_case_insert(d->db, &k)))
             return false;
     }
@@ -238,10 +264,11 @@ cmd_demo(int argc, char **argv)
     const char *password = NULL;
     long clients = 200;
     unsigned long long seed = 1;
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},   {"clients", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'}, {"password", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+                                          { "clients", required_argument, NULL, 'n' },
+                                          { "seed", required_argument, NULL, 's' },
+                                          { "password", required_argument, NULL, 'p' },
+                                          { NULL, 0, NULL, 0 } };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -263,9 +290,7 @@ cmd_demo(int argc, char **argv)
                 return 2;
             }
             break;
-        default:
-            fputs(usage, stderr);
-            return 2;
+        default: fputs(usage, stderr); return 2;
         }
     }
     if (optind != argc) {
@@ -289,12 +314,14 @@ cmd_demo(int argc, char **argv)
         return 1;
     int64_t n_jc = 0;
     if (db_jobcenter_count(db, &n_jc) < 0 || n_jc > 0) {
-        fprintf(stderr, "lotse: the store %s is not empty; demo data goes only into an empty "
-                        "store (remove the file or use another --db)\n", url);
+        fprintf(stderr,
+                "lotse: the store %s is not empty; demo data goes only into an empty "
+                "store (remove the file or use another --db)\n",
+                url);
         db_close(db);
         return 1;
     }
-    struct demo d = {.db = db, .rng = {seed * 0x9e3779b97f4a7c15ULL + 1}, .clients = clients};
+    struct demo d = { .db = db, .rng = { seed * 0x9e3779b97f4a7c15ULL + 1 }, .clients = clients };
     d.n_cm = (clients + 59) / 60;
     if (d.n_cm < 4)
         d.n_cm = 4;
@@ -309,10 +336,12 @@ cmd_demo(int argc, char **argv)
     bool ok = db_begin(db, true) >= 0 && add_staff(&d) && add_clients(&d);
     if (ok) {
         struct arena arena = ARENA_INIT;
-        struct core_ctx ctx = {.db = db, .arena = &arena, .in_write = true, .now_us = db_now_us()};
+        struct core_ctx ctx = {
+            .db = db, .arena = &arena, .in_write = true, .now_us = db_now_us()
+        };
         char *detail = arena_printf(&arena, "demo data: %ld clients, seed %llu", clients, seed);
-        const struct audit_entry e = {"demo.create", "store", NULL, NULL, NULL, PURPOSE_SYSTEM,
-                                      detail};
+        const struct audit_entry e = { "demo.create", "store",        NULL,  NULL,
+                                       NULL,          PURPOSE_SYSTEM, detail };
         ok = audit_record(&ctx, &e) == CORE_OK && db_commit(db) >= 0;
         arena_free(&arena);
     }
@@ -328,7 +357,8 @@ cmd_demo(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("demo data written to %s in %.1f s: 2 Jobcenters, %ld case managers, %ld clients with "
-           "cases (seed %llu)\n", url, secs, d.n_cm, clients, seed);
+           "cases (seed %llu)\n",
+           url, secs, d.n_cm, clients, seed);
     printf("users: admin, tl1 (team lead), fm1 fm2 fm3 (case managers, tl1's team), fm4 (other "
            "Jobcenter), dpo1 (data protection), av1 (placement), an1 (analyst)%s\n",
            d.n_cm > 4 ? ", fm5 … in further teams" : "");

@@ -19,9 +19,9 @@ extern char **environ;
 int
 cmd_serve(int argc, char **argv)
 {
-    static const char usage[] =
-        "usage: lotse serve [--config FILE] [--db URL] [--listen HOST:PORT] [--set SECTION.KEY=VALUE]…"
-        " [--print-config]\n";
+    static const char usage[] = "usage: lotse serve [--config FILE] [--db URL] [--listen "
+                                "HOST:PORT] [--set SECTION.KEY=VALUE]…"
+                                " [--print-config]\n";
     struct config cfg;
     config_defaults(&cfg);
     const char *config_file = getenv("LOTSE_CONFIG");
@@ -30,9 +30,10 @@ cmd_serve(int argc, char **argv)
     char *sets[64];
     int n_sets = 0;
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
-        {"listen", required_argument, NULL, 'l'}, {"set", required_argument, NULL, 's'},
-        {"print-config", no_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+        { "config", required_argument, NULL, 'c' }, { "db", required_argument, NULL, 'd' },
+        { "listen", required_argument, NULL, 'l' }, { "set", required_argument, NULL, 's' },
+        { "print-config", no_argument, NULL, 'p' }, { NULL, 0, NULL, 0 }
+    };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -48,9 +49,7 @@ cmd_serve(int argc, char **argv)
             }
             sets[n_sets++] = optarg;
             break;
-        default:
-            fputs(usage, stderr);
-            return 2;
+        default: fputs(usage, stderr); return 2;
         }
     }
     if (optind != argc) {
@@ -97,7 +96,7 @@ cmd_serve(int argc, char **argv)
     if (!check)
         return 1;
     int64_t n = 0;
-    const struct db_column col[] = {DB_COL_INT64(&n), DB_COL_END};
+    const struct db_column col[] = { DB_COL_INT64(&n), DB_COL_END };
     enum db_status st = db_query_one(check, "SELECT count(*) FROM schema_migrations", NULL, col);
     db_close(check);
     if (st < 0 || n == 0) {
@@ -105,7 +104,8 @@ cmd_serve(int argc, char **argv)
                 cfg.db_url, cfg.db_url);
         return 1;
     }
-    struct server_setup setup = {.cfg = &cfg, .routes = lotse_routes, .n_routes = lotse_n_routes,
-                                 .announce = true};
+    struct server_setup setup = {
+        .cfg = &cfg, .routes = lotse_routes, .n_routes = lotse_n_routes, .announce = true
+    };
     return server_run(&setup);
 }

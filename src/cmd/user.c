@@ -59,15 +59,15 @@ add_run(struct db *db, void *arg)
         if (db_team_find(db, a->team_key, &a->team, team_row, a) < 0)
             return JOB_FAILED;
         if (a->n_teams != 1) {
-            a->error = a->n_teams ? "the team name is ambiguous; give the team id"
-                                  : "no such team";
+            a->error = a->n_teams ? "the team name is ambiguous; give the team id" : "no such team";
             return JOB_REFUSED;
         }
     } else {
         if (db_jobcenters(db, &a->jc, jc_row, a) < 0)
             return JOB_FAILED;
         if (a->n_jcs != 1) {
-            a->error = a->n_jcs ? "several Jobcenters exist; name a --team" : "no Jobcenter exists yet (run lotse demo or create one)";
+            a->error = a->n_jcs ? "several Jobcenters exist; name a --team"
+                                : "no Jobcenter exists yet (run lotse demo or create one)";
             return JOB_REFUSED;
         }
     }
@@ -80,22 +80,22 @@ add_run(struct db *db, void *arg)
         return JOB_REFUSED;
     }
     id_new("us", a->user_id);
-    struct user_row u = {.id = a->user_id,
-                         .jobcenter_id = a->jobcenter_id,
-                         .team_id = a->team_key ? a->team_id : NULL,
-                         .username = (char *)a->username,
-                         .display_name = (char *)a->display_name,
-                         .password_hash = a->hash,
-                         .roles = a->roles,
-                         .fte_milli = a->fte_milli,
-                         .created_at = db_now_us()};
+    struct user_row u = { .id = a->user_id,
+                          .jobcenter_id = a->jobcenter_id,
+                          .team_id = a->team_key ? a->team_id : NULL,
+                          .username = (char *)a->username,
+                          .display_name = (char *)a->display_name,
+                          .password_hash = a->hash,
+                          .roles = a->roles,
+                          .fte_milli = a->fte_milli,
+                          .created_at = db_now_us() };
     if (db_user_insert(db, &u) < 0)
         return JOB_FAILED;
-    struct actor system = {0};
+    struct actor system = { 0 };
     snprintf(system.jobcenter_id, sizeof system.jobcenter_id, "%s", a->jobcenter_id);
-    struct core_ctx ctx = {.db = db, .arena = &a->arena, .in_write = true, .now_us = db_now_us()};
-    const struct audit_entry e = {"user.create", "user", a->user_id, NULL, NULL, PURPOSE_SYSTEM,
-                                  "lotse user add"};
+    struct core_ctx ctx = { .db = db, .arena = &a->arena, .in_write = true, .now_us = db_now_us() };
+    const struct audit_entry e = { "user.create", "user",         a->user_id,      NULL,
+                                   NULL,          PURPOSE_SYSTEM, "lotse user add" };
     return audit_record(&ctx, &e) == CORE_OK ? JOB_KEEP : JOB_FAILED;
 }
 
@@ -109,13 +109,15 @@ cmd_user(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    struct add a = {.fte_milli = 1000};
+    struct add a = { .fte_milli = 1000 };
     const char *url = "sqlite:var/lotse.db";
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"username", required_argument, NULL, 'u'},
-        {"role", required_argument, NULL, 'r'},     {"team", required_argument, NULL, 't'},
-        {"fte", required_argument, NULL, 'f'},      {"display-name", required_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+                                          { "username", required_argument, NULL, 'u' },
+                                          { "role", required_argument, NULL, 'r' },
+                                          { "team", required_argument, NULL, 't' },
+                                          { "fte", required_argument, NULL, 'f' },
+                                          { "display-name", required_argument, NULL, 'n' },
+                                          { NULL, 0, NULL, 0 } };
     int c;
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -139,8 +141,10 @@ cmd_user(int argc, char **argv)
             for (char *r = strtok_r(list, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
                 unsigned bit = role_from_name(r);
                 if (!bit) {
-                    fprintf(stderr, "lotse: unknown role '%s' (case_manager, team_lead, "
-                                    "placement_officer, dpo, admin, analyst)\n", r);
+                    fprintf(stderr,
+                            "lotse: unknown role '%s' (case_manager, team_lead, "
+                            "placement_officer, dpo, admin, analyst)\n",
+                            r);
                     free(list);
                     return 2;
                 }
@@ -149,14 +153,13 @@ cmd_user(int argc, char **argv)
             free(list);
             break;
         }
-        default:
-            fputs(usage, stderr);
-            return 2;
+        default: fputs(usage, stderr); return 2;
         }
     }
-    const char *bad = !a.username ? "--username is required"
-                    : check_username(a.username) ? check_username(a.username)
-                    : !a.roles ? "--role is required" : NULL;
+    const char *bad = !a.username                  ? "--username is required"
+                      : check_username(a.username) ? check_username(a.username)
+                      : !a.roles                   ? "--role is required"
+                                                   : NULL;
     if (bad) {
         fprintf(stderr, "lotse: %s\n", bad);
         return 2;

@@ -40,7 +40,7 @@ access_relation(const struct actor *a, const struct case_facts *c)
 struct access_grant
 access_case(const struct actor *a, const struct case_facts *c, enum case_action action)
 {
-    struct access_grant g = {ACCESS_DENY, NULL, false};
+    struct access_grant g = { ACCESS_DENY, NULL, false };
     if (!same(a->jobcenter_id, c->jobcenter_id)) {
         g.decision = ACCESS_HIDDEN;
         return g;

@@ -14,8 +14,8 @@
 
 enum access_decision {
     ACCESS_ALLOW = 0,
-    ACCESS_DENY,     /* 403: the case exists in the caller's Jobcenter */
-    ACCESS_HIDDEN,   /* 404: another Jobcenter's, or none */
+    ACCESS_DENY,   /* 403: the case exists in the caller's Jobcenter */
+    ACCESS_HIDDEN, /* 404: another Jobcenter's, or none */
 };
 
 enum case_action {
@@ -27,15 +27,15 @@ enum case_action {
 /* The facts about a case that the policy needs. */
 struct case_facts {
     const char *jobcenter_id;
-    const char *case_manager_id;    /* may be NULL or "" */
-    const char *case_manager_team;  /* team of the assigned case manager; may be NULL */
-    const char *referred_by;        /* may be NULL */
+    const char *case_manager_id;   /* may be NULL or "" */
+    const char *case_manager_team; /* team of the assigned case manager; may be NULL */
+    const char *referred_by;       /* may be NULL */
 };
 
 struct access_grant {
     enum access_decision decision;
-    const char *purpose;             /* PURPOSE_* when allowed */
-    bool break_glass_possible;       /* when denied: the role may ask for break-glass */
+    const char *purpose;       /* PURPOSE_* when allowed */
+    bool break_glass_possible; /* when denied: the role may ask for break-glass */
 };
 
 struct access_grant access_case(const struct actor *a, const struct case_facts *c,

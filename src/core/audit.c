@@ -68,7 +68,7 @@ audit_hash(const unsigned char *prev, int64_t seq, int64_t at, const char *actor
 
 /* The chain head cached by the writer thread within one transaction. */
 static __thread struct {
-    struct db *db;       /* the connection whose transaction the cache belongs to */
+    struct db *db; /* the connection whose transaction the cache belongs to */
     bool valid;
     int64_t seq;
     unsigned char hash[32];
@@ -106,8 +106,8 @@ append(struct db *db, const struct core_ctx *ctx, const struct audit_entry *e)
         first = false;
     } else {
         size_t prev_len = 0;
-        const struct db_column head_cols[] = {DB_COL_INT64(&seq),
-                                              DB_COL_BLOB(prev, 32, &prev_len), DB_COL_END};
+        const struct db_column head_cols[] = { DB_COL_INT64(&seq), DB_COL_BLOB(prev, 32, &prev_len),
+                                               DB_COL_END };
         enum db_status st = db_query_one(
             db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL, head_cols);
         if (st < 0)
@@ -120,12 +120,20 @@ append(struct db *db, const struct core_ctx *ctx, const struct audit_entry *e)
     const char *jc = ctx->actor ? ctx->actor->jobcenter_id : NULL;
     unsigned char hash[32];
     audit_hash(first ? NULL : prev, seq, at, actor_id, jc, e, ctx->request_id, hash);
-    const struct db_param p[] = {
-        DB_INT64(seq),           DB_INT64(at),          DB_TEXT(actor_id),
-        DB_TEXT(jc),             DB_TEXT(e->action),    DB_TEXT(e->object_type),
-        DB_TEXT(e->object_id),   DB_TEXT(e->case_id),   DB_TEXT(e->client_id),
-        DB_TEXT(e->purpose),     DB_TEXT(ctx->request_id), DB_TEXT(e->detail),
-        DB_BLOB(hash, 32),       DB_PARAM_END};
+    const struct db_param p[] = { DB_INT64(seq),
+                                  DB_INT64(at),
+                                  DB_TEXT(actor_id),
+                                  DB_TEXT(jc),
+                                  DB_TEXT(e->action),
+                                  DB_TEXT(e->object_type),
+                                  DB_TEXT(e->object_id),
+                                  DB_TEXT(e->case_id),
+                                  DB_TEXT(e->client_id),
+                                  DB_TEXT(e->purpose),
+                                  DB_TEXT(ctx->request_id),
+                                  DB_TEXT(e->detail),
+                                  DB_BLOB(hash, 32),
+                                  DB_PARAM_END };
     enum db_status st = db_exec(db,
                                 "INSERT INTO audit (seq, at, actor_id, jobcenter_id, action,"
                                 " object_type, object_id, case_id, client_id, purpose, request_id,"
@@ -189,8 +197,8 @@ verify_row(void *user)
     struct verify_state *v = user;
     struct audit_verify *out = v->out;
     out->entries++;
-    const struct audit_entry e = {v->action,    v->object_type, v->object_id, v->case_id,
-                                  v->client_id, v->purpose,     v->detail};
+    const struct audit_entry e = { v->action,    v->object_type, v->object_id, v->case_id,
+                                   v->client_id, v->purpose,     v->detail };
     bool ok = true;
     if (v->seq != out->entries) {
         out->reason = v->seq > out->entries ? "entry missing before this one (gap in sequence)"
@@ -221,16 +229,24 @@ enum core_result
 audit_verify(struct db *db, struct audit_verify *out)
 {
     struct arena arena = ARENA_INIT;
-    struct verify_state v = {.out = out, .arena = &arena};
-    *out = (struct audit_verify){.ok = true};
-    const struct db_column cols[] = {
-        DB_COL_INT64(&v.seq),       DB_COL_INT64(&v.at),        DB_COL_STR(&v.actor_id),
-        DB_COL_STR(&v.jc),          DB_COL_STR(&v.action),      DB_COL_STR(&v.object_type),
-        DB_COL_STR(&v.object_id),   DB_COL_STR(&v.case_id),     DB_COL_STR(&v.client_id),
-        DB_COL_STR(&v.purpose),     DB_COL_STR(&v.request_id),  DB_COL_STR(&v.detail),
-        DB_COL_BLOB(v.hash, 32, &v.hash_len), DB_COL_END};
+    struct verify_state v = { .out = out, .arena = &arena };
+    *out = (struct audit_verify){ .ok = true };
+    const struct db_column cols[] = { DB_COL_INT64(&v.seq),
+                                      DB_COL_INT64(&v.at),
+                                      DB_COL_STR(&v.actor_id),
+                                      DB_COL_STR(&v.jc),
+                                      DB_COL_STR(&v.action),
+                                      DB_COL_STR(&v.object_type),
+                                      DB_COL_STR(&v.object_id),
+                                      DB_COL_STR(&v.case_id),
+                                      DB_COL_STR(&v.client_id),
+                                      DB_COL_STR(&v.purpose),
+                                      DB_COL_STR(&v.request_id),
+                                      DB_COL_STR(&v.detail),
+                                      DB_COL_BLOB(v.hash, 32, &v.hash_len),
+                                      DB_COL_END };
     db_set_arena(db, &arena);
-    bool own_tx = !db_in_transaction(db);   /* one snapshot for the whole walk */
+    bool own_tx = !db_in_transaction(db); /* one snapshot for the whole walk */
     enum db_status st = own_tx ? db_begin(db, false) : DB_NO_ROWS;
     if (st >= 0)
         st = db_query_each(db,
@@ -251,8 +267,8 @@ struct list_state {
     json_t *items;
     int n, limit;
     int64_t seq, at, last_seq;
-    char *actor_id, *action, *object_type, *object_id, *case_id, *client_id, *purpose,
-        *request_id, *detail;
+    char *actor_id, *action, *object_type, *object_id, *case_id, *client_id, *purpose, *request_id,
+        *detail;
 };
 
 static json_t *
@@ -266,7 +282,7 @@ list_row(void *user)
 {
     struct list_state *s = user;
     if (s->n == s->limit) {
-        s->n++;   /* one more than asked: there is a next page */
+        s->n++; /* one more than asked: there is a next page */
         return false;
     }
     char at[21];
@@ -293,17 +309,24 @@ enum core_result
 audit_list(struct core_ctx *ctx, const struct audit_query *q, json_t **view, struct problem *pb)
 {
     if (!(ctx->actor->roles & ROLE_DPO))
-        return problem_set(pb, CORE_FORBIDDEN, NULL, "Only data protection officers read the audit log.");
-    struct list_state s = {.items = json_array(), .limit = q->limit};
-    const struct db_param p[] = {
-        DB_TEXT(ctx->actor->jobcenter_id), DB_TEXT(q->case_id),      DB_TEXT(q->actor_id),
-        DB_TEXT(q->client_id),             DB_INT64(q->from_us),     DB_INT64(q->to_us),
-        DB_INT64(q->cursor),               DB_INT64(q->limit + 1),   DB_PARAM_END};
-    const struct db_column c[] = {
-        DB_COL_INT64(&s.seq),     DB_COL_INT64(&s.at),       DB_COL_STR(&s.actor_id),
-        DB_COL_STR(&s.action),    DB_COL_STR(&s.object_type), DB_COL_STR(&s.object_id),
-        DB_COL_STR(&s.case_id),   DB_COL_STR(&s.client_id),  DB_COL_STR(&s.purpose),
-        DB_COL_STR(&s.request_id), DB_COL_STR(&s.detail),    DB_COL_END};
+        return problem_set(pb, CORE_FORBIDDEN, NULL,
+                           "Only data protection officers read the audit log.");
+    struct list_state s = { .items = json_array(), .limit = q->limit };
+    const struct db_param p[] = { DB_TEXT(ctx->actor->jobcenter_id),
+                                  DB_TEXT(q->case_id),
+                                  DB_TEXT(q->actor_id),
+                                  DB_TEXT(q->client_id),
+                                  DB_INT64(q->from_us),
+                                  DB_INT64(q->to_us),
+                                  DB_INT64(q->cursor),
+                                  DB_INT64(q->limit + 1),
+                                  DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(&s.seq),       DB_COL_INT64(&s.at),
+                                   DB_COL_STR(&s.actor_id),    DB_COL_STR(&s.action),
+                                   DB_COL_STR(&s.object_type), DB_COL_STR(&s.object_id),
+                                   DB_COL_STR(&s.case_id),     DB_COL_STR(&s.client_id),
+                                   DB_COL_STR(&s.purpose),     DB_COL_STR(&s.request_id),
+                                   DB_COL_STR(&s.detail),      DB_COL_END };
     db_set_arena(ctx->db, ctx->arena);
     enum db_status st = db_query_each(
         ctx->db,
@@ -330,7 +353,7 @@ audit_list(struct core_ctx *ctx, const struct audit_query *q, json_t **view, str
     }
     *view = v;
     /* reading the audit log is itself recorded: the log is personal data about staff */
-    const struct audit_entry e = {"audit.read", "audit", NULL, q->case_id, q->client_id,
-                                  PURPOSE_DPO_TASK, NULL};
+    const struct audit_entry e = { "audit.read", "audit",          NULL, q->case_id,
+                                   q->client_id, PURPOSE_DPO_TASK, NULL };
     return audit_record(ctx, &e);
 }

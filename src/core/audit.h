@@ -15,21 +15,21 @@
 #include "core/writer.h"
 
 /* Grounds (purposes) an access is allowed on. */
-#define PURPOSE_OWN_CASE "own_case"
-#define PURPOSE_INTAKE "intake"
+#define PURPOSE_OWN_CASE    "own_case"
+#define PURPOSE_INTAKE      "intake"
 #define PURPOSE_STAFF_ADMIN "staff_admin"
-#define PURPOSE_DPO_TASK "dpo_task"
-#define PURPOSE_TEAM_LEAD "team_lead"
-#define PURPOSE_SYSTEM "system_job"
+#define PURPOSE_DPO_TASK    "dpo_task"
+#define PURPOSE_TEAM_LEAD   "team_lead"
+#define PURPOSE_SYSTEM      "system_job"
 
 struct audit_entry {
-    const char *action;        /* "case.read", "client.create" … */
-    const char *object_type;   /* "case", "client", "user" … */
+    const char *action;      /* "case.read", "client.create" … */
+    const char *object_type; /* "case", "client", "user" … */
     const char *object_id;
-    const char *case_id;       /* may be NULL */
-    const char *client_id;     /* may be NULL */
-    const char *purpose;       /* one of PURPOSE_* */
-    const char *detail;        /* short, no personal data; may be NULL */
+    const char *case_id;   /* may be NULL */
+    const char *client_id; /* may be NULL */
+    const char *purpose;   /* one of PURPOSE_* */
+    const char *detail;    /* short, no personal data; may be NULL */
 };
 
 /* Record E for CTX: appended at once inside a write job, otherwise kept in
@@ -51,8 +51,8 @@ void audit_chain_end(void);
 struct audit_verify {
     bool ok;
     int64_t entries;
-    int64_t first_bad;      /* seq of the first bad entry, 0 when ok */
-    const char *reason;     /* literal: "hash mismatch", "gap in sequence" … */
+    int64_t first_bad;  /* seq of the first bad entry, 0 when ok */
+    const char *reason; /* literal: "hash mismatch", "gap in sequence" … */
 };
 /* Walk the whole chain on DB (a read transaction) and check every link. */
 enum core_result audit_verify(struct db *db, struct audit_verify *out);
@@ -66,8 +66,8 @@ void audit_hash(const unsigned char *prev, int64_t seq, int64_t at, const char *
  * newest first, paged by CURSOR (a seq). *VIEW is {items, next_cursor}. */
 struct audit_query {
     const char *case_id, *actor_id, *client_id;
-    int64_t from_us, to_us;   /* 0 = open */
-    int64_t cursor;           /* 0 = from the newest */
+    int64_t from_us, to_us; /* 0 = open */
+    int64_t cursor;         /* 0 = from the newest */
     int limit;
 };
 enum core_result audit_list(struct core_ctx *ctx, const struct audit_query *q, json_t **view,

@@ -16,14 +16,14 @@
 #include "core/staff.h"
 
 const struct field login_fields[] = {
-    {"username", F_STRING, offsetof(struct login_input, username), true, 64, NULL, NULL, 0, 0,
-     NULL},
-    {"password", F_STRING, offsetof(struct login_input, password), true, 200, NULL, NULL, 0, 0,
-     NULL},
+    { "username", F_STRING, offsetof(struct login_input, username), true, 64, NULL, NULL, 0, 0,
+      NULL },
+    { "password", F_STRING, offsetof(struct login_input, password), true, 200, NULL, NULL, 0, 0,
+      NULL },
     FIELD_END,
 };
 
-static struct auth_limits limits = {5, 900, 30, 12, 24};
+static struct auth_limits limits = { 5, 900, 30, 12, 24 };
 
 void
 auth_configure(const struct auth_limits *l)
@@ -77,7 +77,7 @@ slot_for(const unsigned char key[16], int64_t now_s, bool create)
     }
     if (!create)
         return NULL;
-    if (!free_slot)   /* table crowded: reuse the home slot (oldest wins nothing) */
+    if (!free_slot) /* table crowded: reuse the home slot (oldest wins nothing) */
         free_slot = &counters[h % SLOTS];
     memcpy(free_slot->key, key, 16);
     free_slot->used = true;
@@ -208,9 +208,9 @@ auth_issue(struct core_ctx *ctx, const char *user_id, enum token_kind kind, cons
     int64_t lifetime = kind == TOKEN_SESSION ? (int64_t)limits.absolute_hours * 3600
                                              : (int64_t)limits.token_hours * 3600;
     *expires_us = ctx->now_us + lifetime * 1000000;
-    enum db_status st = db_token_insert(ctx->db, digest, user_id, kind,
-                                        kind == TOKEN_SESSION ? csrf_out : NULL, language,
-                                        ctx->now_us, *expires_us);
+    enum db_status st =
+        db_token_insert(ctx->db, digest, user_id, kind, kind == TOKEN_SESSION ? csrf_out : NULL,
+                        language, ctx->now_us, *expires_us);
     sodium_memzero(digest, sizeof digest);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);

@@ -13,41 +13,41 @@
 #include "core/input.h"
 #include "store/queries.h"
 
-static const char *const sources[] = {"placement", "self", NULL};
-static const char *const statuses[] = {"referred", "active", "closed", NULL};
+static const char *const sources[] = { "placement", "self", NULL };
+static const char *const statuses[] = { "referred", "active", "closed", NULL };
 
 static const struct field referral_fields[] = {
-    {"source", F_ENUM, offsetof(struct case_input, referral_source), true, 0, sources, NULL, 0,
-     0, NULL},
-    {"date", F_DATE, offsetof(struct case_input, referral_date), true, 0, NULL, NULL, 0, 0, NULL},
-    {"reason", F_TEXT, offsetof(struct case_input, referral_reason), true, 2000, NULL, NULL, 0, 0,
-     NULL},
+    { "source", F_ENUM, offsetof(struct case_input, referral_source), true, 0, sources, NULL, 0, 0,
+      NULL },
+    { "date", F_DATE, offsetof(struct case_input, referral_date), true, 0, NULL, NULL, 0, 0, NULL },
+    { "reason", F_TEXT, offsetof(struct case_input, referral_reason), true, 2000, NULL, NULL, 0, 0,
+      NULL },
     FIELD_END,
 };
 
 const struct field case_fields[] = {
-    {"client_id", F_STRING, offsetof(struct case_input, client_id), true, ID_MAX - 1, NULL, NULL,
-     0, 0, NULL},
-    {"referral", F_OBJECT, 0, true, 0, NULL, referral_fields, 0, 0, NULL},
-    {"case_manager_id", F_STRING, offsetof(struct case_input, case_manager_id), false,
-     ID_MAX - 1, NULL, NULL, 0, 0, NULL},
-    {"consent_date", F_DATE, offsetof(struct case_input, consent_date), false, 0, NULL, NULL, 0,
-     0, NULL},
-    {"override_reason", F_TEXT, offsetof(struct case_input, override_reason), false, 500, NULL,
-     NULL, 0, 0, NULL},
+    { "client_id", F_STRING, offsetof(struct case_input, client_id), true, ID_MAX - 1, NULL, NULL,
+      0, 0, NULL },
+    { "referral", F_OBJECT, 0, true, 0, NULL, referral_fields, 0, 0, NULL },
+    { "case_manager_id", F_STRING, offsetof(struct case_input, case_manager_id), false, ID_MAX - 1,
+      NULL, NULL, 0, 0, NULL },
+    { "consent_date", F_DATE, offsetof(struct case_input, consent_date), false, 0, NULL, NULL, 0, 0,
+      NULL },
+    { "override_reason", F_TEXT, offsetof(struct case_input, override_reason), false, 500, NULL,
+      NULL, 0, 0, NULL },
     FIELD_END,
 };
 
 const struct field activate_fields[] = {
-    {"consent_date", F_DATE, offsetof(struct activate_input, consent_date), true, 0, NULL, NULL,
-     0, 0, NULL},
+    { "consent_date", F_DATE, offsetof(struct activate_input, consent_date), true, 0, NULL, NULL, 0,
+      0, NULL },
     FIELD_END,
 };
 
 int64_t
 cases_cap(unsigned per_fte, int64_t fte_milli)
 {
-    return (int64_t)per_fte * fte_milli / 1000;   /* rounded down (domain rules) */
+    return (int64_t)per_fte * fte_milli / 1000; /* rounded down (domain rules) */
 }
 
 struct date
@@ -122,8 +122,8 @@ case_status_view(const struct case_row *k)
 static struct case_facts
 facts_of(const struct case_row *k)
 {
-    return (struct case_facts){k->jobcenter_id, k->case_manager_id, k->case_manager_team,
-                               k->referred_by};
+    return (struct case_facts){ k->jobcenter_id, k->case_manager_id, k->case_manager_team,
+                                k->referred_by };
 }
 
 /* ---- assignment and the caseload cap ---- */
@@ -142,15 +142,15 @@ pick_row(void *user)
     p->any = true;
     if (p->row.open < cases_cap(p->per_fte, p->row.fte_milli)) {
         snprintf(p->chosen, sizeof p->chosen, "%s", p->row.user_id);
-        return false;   /* rows come least loaded first */
+        return false; /* rows come least loaded first */
     }
     return true;
 }
 
 /* Choose or check the case manager for a new case; fills CM_ID. */
 static enum core_result
-assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX],
-       const char **override, struct problem *pb)
+assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX], const char **override,
+       struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     bool lead = a->roles & ROLE_TEAM_LEAD;
@@ -162,10 +162,10 @@ assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX],
     }
     const char *named = in->case_manager_id;
     if (!named && (a->roles & ROLE_CASE_MANAGER) && !lead)
-        named = a->id;   /* a case manager opens a case for themselves */
+        named = a->id; /* a case manager opens a case for themselves */
     if (named) {
-        if ((a->roles & ROLE_CASE_MANAGER) && !(a->roles & (ROLE_TEAM_LEAD | ROLE_PLACEMENT_OFFICER)) &&
-            strcmp(named, a->id) != 0) {
+        if ((a->roles & ROLE_CASE_MANAGER) &&
+            !(a->roles & (ROLE_TEAM_LEAD | ROLE_PLACEMENT_OFFICER)) && strcmp(named, a->id) != 0) {
             problem_field(pb, ctx->arena, "case_manager_id",
                           "a case manager opens cases for themselves; a team lead assigns others");
             return CORE_INVALID;
@@ -192,10 +192,9 @@ assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX],
         return CORE_OK;
     }
     /* nobody named: the least-loaded case manager of the caller's team, else of the Jobcenter */
-    struct pick p = {.per_fte = ctx->caseload_per_fte};
-    enum db_status st = db_case_managers_load(ctx->db, a->jobcenter_id,
-                                              a->team_id[0] ? a->team_id : NULL, &p.row, pick_row,
-                                              &p);
+    struct pick p = { .per_fte = ctx->caseload_per_fte };
+    enum db_status st = db_case_managers_load(
+        ctx->db, a->jobcenter_id, a->team_id[0] ? a->team_id : NULL, &p.row, pick_row, &p);
     if (st >= 0 && !p.any && a->team_id[0])
         st = db_case_managers_load(ctx->db, a->jobcenter_id, NULL, &p.row, pick_row, &p);
     if (st < 0)
@@ -214,7 +213,7 @@ cases_check_dates(struct core_ctx *ctx, const struct case_input *in, struct prob
     bool referral = !date_is_none(in->referral_date);
     if (referral && date_cmp(in->referral_date, today) > 0)
         problem_field(pb, ctx->arena, "referral.date", "must not be in the future");
-    if (referral && date_cmp(in->referral_date, (struct date){2005, 1, 1}) < 0)
+    if (referral && date_cmp(in->referral_date, (struct date){ 2005, 1, 1 }) < 0)
         problem_field(pb, ctx->arena, "referral.date", "must not be before 2005");
     if (!date_is_none(in->consent_date)) {
         if (date_cmp(in->consent_date, today) > 0)
@@ -225,8 +224,7 @@ cases_check_dates(struct core_ctx *ctx, const struct case_input *in, struct prob
 }
 
 enum core_result
-cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
-             struct problem *pb)
+cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view, struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     if (!(a->roles & (ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER | ROLE_TEAM_LEAD)))
@@ -279,7 +277,7 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
         .started_on = active ? consent : NULL,
         .next_review_due = active ? review : NULL,
         .limit_date = active ? limit : NULL,
-        .override_reason = (char *)override,
+        .override_reason = (char *) override,
         .created_at = ctx->now_us,
     };
     st = db_case_insert(ctx->db, &k);
@@ -289,9 +287,13 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     bool own = strcmp(cm_id, a->id) == 0;
-    const struct audit_entry e = {"case.create", "case", id, id, c.id,
-                                  own ? PURPOSE_OWN_CASE : PURPOSE_INTAKE,
-                                  override ? "caseload cap overridden by team lead" : NULL};
+    const struct audit_entry e = { "case.create",
+                                   "case",
+                                   id,
+                                   id,
+                                   c.id,
+                                   own ? PURPOSE_OWN_CASE : PURPOSE_INTAKE,
+                                   override ? "caseload cap overridden by team lead" : NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     /* answer with the row as stored, joined with the client and case manager */
@@ -303,8 +305,8 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
 }
 
 enum core_result
-cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input *in,
-               json_t **view, struct problem *pb)
+cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input *in, json_t **view,
+               struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     struct case_row k;
@@ -327,8 +329,7 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
         if (date_cmp(in->consent_date, today) > 0)
             problem_field(pb, ctx->arena, "consent_date", "must not be in the future");
         else if (date_cmp(in->consent_date, referral) < 0)
-            problem_field(pb, ctx->arena, "consent_date",
-                          "must not be before the referral date");
+            problem_field(pb, ctx->arena, "consent_date", "must not be before the referral date");
     }
     if (pb->n_errors)
         return CORE_INVALID;
@@ -339,7 +340,7 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
     st = db_case_activate(ctx->db, a->jobcenter_id, id, consent, review, limit, ctx->now_us);
     if (st < 0 || db_changes(ctx->db) != 1)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    const struct audit_entry e = {"case.activate", "case", id, id, k.client_id, g.purpose, NULL};
+    const struct audit_entry e = { "case.activate", "case", id, id, k.client_id, g.purpose, NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (db_case_get(ctx->db, a->jobcenter_id, id, &k) != DB_ONE_ROW)
@@ -362,7 +363,7 @@ cases_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem *p
     struct access_grant g = access_case(a, &f, CASE_READ);
     if (g.decision != ACCESS_ALLOW)
         return access_refuse(&g, pb);
-    const struct audit_entry e = {"case.read", "case", id, id, k.client_id, g.purpose, NULL};
+    const struct audit_entry e = { "case.read", "case", id, id, k.client_id, g.purpose, NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     *view = case_view(&k);
@@ -374,7 +375,7 @@ struct list_state {
     json_t *items;
     bool full_view;
     int n, limit;
-    char last[ID_MAX + 24];   /* the next cursor: "<sort key>~<id>" */
+    char last[ID_MAX + 24]; /* the next cursor: "<sort key>~<id>" */
 };
 
 static bool
@@ -386,15 +387,13 @@ list_row(void *user)
         return false;
     }
     json_array_append_new(s->items, s->full_view ? case_view(&s->row) : case_status_view(&s->row));
-    snprintf(s->last, sizeof s->last, "%s~%s", s->row.sort_key ? s->row.sort_key : "",
-             s->row.id);
+    snprintf(s->last, sizeof s->last, "%s~%s", s->row.sort_key ? s->row.sort_key : "", s->row.id);
     s->n++;
     return true;
 }
 
 enum core_result
-cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
-           struct problem *pb)
+cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view, struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     if (q->status) {
@@ -406,7 +405,7 @@ cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
             return CORE_INVALID;
         }
     }
-    struct case_filter f = {.status = q->status, .limit = q->limit + 1};
+    struct case_filter f = { .status = q->status, .limit = q->limit + 1 };
     if (q->cursor) {
         const char *tilde = strrchr(q->cursor, '~');
         if (!tilde || tilde - q->cursor > 16) {
@@ -444,7 +443,7 @@ cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
     } else {
         return problem_set(pb, CORE_FORBIDDEN, NULL, "You may not list these cases.");
     }
-    struct list_state s = {.items = json_array(), .full_view = full, .limit = q->limit};
+    struct list_state s = { .items = json_array(), .full_view = full, .limit = q->limit };
     enum db_status st = db_cases_list(ctx->db, a->jobcenter_id, &f, &s.row, list_row, &s);
     if (st < 0) {
         json_decref(s.items);
@@ -455,6 +454,6 @@ cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
     json_object_set_new(v, "next_cursor", s.n > s.limit ? json_string(s.last) : json_null());
     *view = v;
     char *detail = arena_printf(ctx->arena, "%d cases", s.n > s.limit ? s.limit : s.n);
-    const struct audit_entry e = {"case.list", "case_list", NULL, NULL, NULL, purpose, detail};
+    const struct audit_entry e = { "case.list", "case_list", NULL, NULL, NULL, purpose, detail };
     return audit_record(ctx, &e);
 }

@@ -41,20 +41,18 @@ void cases_check_dates(struct core_ctx *ctx, const struct case_input *in, struct
 enum core_result cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view,
                               struct problem *pb);
 enum core_result cases_activate(struct core_ctx *ctx, const char *id,
-                                const struct activate_input *in, json_t **view,
-                                struct problem *pb);
+                                const struct activate_input *in, json_t **view, struct problem *pb);
 /* Reads. */
-enum core_result cases_get(struct core_ctx *ctx, const char *id, json_t **view,
-                           struct problem *pb);
+enum core_result cases_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem *pb);
 
 struct case_list_query {
-    const char *assigned_to;   /* NULL, "me" or a user id */
-    const char *status;        /* NULL or referred|active|closed */
+    const char *assigned_to; /* NULL, "me" or a user id */
+    const char *status;      /* NULL or referred|active|closed */
     const char *cursor;
     int limit;
 };
-enum core_result cases_list(struct core_ctx *ctx, const struct case_list_query *q,
-                            json_t **view, struct problem *pb);
+enum core_result cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
+                            struct problem *pb);
 
 /* Deadlines that follow from the consent date (the domain rules). */
 struct date cases_next_review(struct date started_on);

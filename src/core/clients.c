@@ -9,12 +9,14 @@
 #include "core/input.h"
 #include "store/queries.h"
 
-static const char *const languages[] = {"de", "en", "ar", "tr", "uk", "ru", "pl", "ro", "fa",
-                                        "ku", "so", "ti", "fr", "es", "it", "bg", "sq", "sr",
-                                        "hr", "el", "ps", "vi", "zh", NULL};
+static const char *const languages[] = { "de", "en", "ar", "tr", "uk", "ru", "pl", "ro",
+                                         "fa", "ku", "so", "ti", "fr", "es", "it", "bg",
+                                         "sq", "sr", "hr", "el", "ps", "vi", "zh", NULL };
 
-#define CF(name, type, member, req, max, chk)                                                 \
-    {name, type, offsetof(struct client_input, member), req, max, NULL, NULL, 0, 0, chk}
+#define CF(name, type, member, req, max, chk)                                                      \
+    {                                                                                              \
+        name, type, offsetof(struct client_input, member), req, max, NULL, NULL, 0, 0, chk         \
+    }
 
 static const struct field address_fields[] = {
     CF("street", F_STRING, street, true, 120, NULL),
@@ -28,11 +30,11 @@ const struct field client_fields[] = {
     CF("first_name", F_STRING, first_name, true, 80, NULL),
     CF("last_name", F_STRING, last_name, true, 80, NULL),
     CF("birth_date", F_DATE, birth_date, true, 0, NULL),
-    {"address", F_OBJECT, 0, true, 0, NULL, address_fields, 0, 0, NULL},
+    { "address", F_OBJECT, 0, true, 0, NULL, address_fields, 0, 0, NULL },
     CF("phone", F_STRING, phone, false, 40, check_phone),
     CF("email", F_STRING, email, false, 254, check_email),
-    {"language", F_ENUM, offsetof(struct client_input, language), false, 0, languages, NULL, 0,
-     0, NULL},
+    { "language", F_ENUM, offsetof(struct client_input, language), false, 0, languages, NULL, 0, 0,
+      NULL },
     FIELD_END,
 };
 
@@ -73,7 +75,7 @@ clients_create(struct core_ctx *ctx, const struct client_input *in, json_t **vie
     struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
     struct date youngest = date_add_months(today, -15 * 12);
     struct date oldest = date_add_months(today, -100 * 12);
-    if (!date_is_none(in->birth_date)) {   /* else its format error is listed already */
+    if (!date_is_none(in->birth_date)) { /* else its format error is listed already */
         if (date_cmp(in->birth_date, youngest) > 0)
             problem_field(pb, ctx->arena, "birth_date",
                           "must be at least 15 years ago (SGB II starts at 15)");
@@ -83,8 +85,8 @@ clients_create(struct core_ctx *ctx, const struct client_input *in, json_t **vie
     if (pb->n_errors)
         return CORE_INVALID;
     char *existing = NULL;
-    enum db_status st = db_client_by_number(ctx->db, a->jobcenter_id, in->customer_number,
-                                            &existing);
+    enum db_status st =
+        db_client_by_number(ctx->db, a->jobcenter_id, in->customer_number, &existing);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (st == DB_ONE_ROW)
@@ -115,7 +117,7 @@ clients_create(struct core_ctx *ctx, const struct client_input *in, json_t **vie
                            "A client with this customer number is already registered.");
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    const struct audit_entry e = {"client.create", "client", id, NULL, id, PURPOSE_INTAKE, NULL};
+    const struct audit_entry e = { "client.create", "client", id, NULL, id, PURPOSE_INTAKE, NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     *view = client_view(&c);
@@ -136,8 +138,8 @@ client_case_row(void *user)
 {
     struct client_access *ca = user;
     ca->any_case = true;
-    const struct case_facts f = {ca->row.jobcenter_id, ca->row.case_manager_id,
-                                 ca->row.case_manager_team, ca->row.referred_by};
+    const struct case_facts f = { ca->row.jobcenter_id, ca->row.case_manager_id,
+                                  ca->row.case_manager_team, ca->row.referred_by };
     struct access_grant g = access_case(ca->actor, &f, CASE_READ);
     if (g.decision == ACCESS_ALLOW) {
         ca->purpose = g.purpose;
@@ -159,16 +161,17 @@ clients_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem 
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (st == DB_NO_ROWS)
         return problem_set(pb, CORE_NOT_FOUND, NULL, "No such client.");
-    struct client_access ca = {.actor = a};
+    struct client_access ca = { .actor = a };
     st = db_cases_of_client(ctx->db, a->jobcenter_id, id, client_case_row, &ca, &ca.row);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (!ca.purpose && !ca.any_case && c.created_by && strcmp(c.created_by, a->id) == 0)
-        ca.purpose = PURPOSE_INTAKE;   /* registered by the caller, no case yet */
+        ca.purpose = PURPOSE_INTAKE; /* registered by the caller, no case yet */
     if (!ca.purpose)
-        return problem_set(pb, CORE_FORBIDDEN, ca.denied_break_glass ? "break_glass_possible" : NULL,
+        return problem_set(pb, CORE_FORBIDDEN,
+                           ca.denied_break_glass ? "break_glass_possible" : NULL,
                            "You may not open this client's data.");
-    const struct audit_entry e = {"client.read", "client", id, ca.case_id, id, ca.purpose, NULL};
+    const struct audit_entry e = { "client.read", "client", id, ca.case_id, id, ca.purpose, NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     *view = client_view(&c);
@@ -176,8 +179,7 @@ clients_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem 
 }
 
 enum core_result
-clients_find(struct core_ctx *ctx, const char *customer_number, json_t **view,
-             struct problem *pb)
+clients_find(struct core_ctx *ctx, const char *customer_number, json_t **view, struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     if (!(a->roles & (ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER)))
@@ -203,7 +205,12 @@ clients_find(struct core_ctx *ctx, const char *customer_number, json_t **view,
     json_object_set_new(v, "items", items);
     json_object_set_new(v, "next_cursor", json_null());
     *view = v;
-    const struct audit_entry e = {"client.lookup", "client", id, NULL, id, PURPOSE_INTAKE,
-                                  st == DB_ONE_ROW ? "found" : "not found"};
+    const struct audit_entry e = { "client.lookup",
+                                   "client",
+                                   id,
+                                   NULL,
+                                   id,
+                                   PURPOSE_INTAKE,
+                                   st == DB_ONE_ROW ? "found" : "not found" };
     return audit_record(ctx, &e);
 }

@@ -19,8 +19,8 @@ struct client_input {
 extern const struct field client_fields[];
 
 /* Write job. 409 "client_exists" when the customer number is taken. */
-enum core_result clients_create(struct core_ctx *ctx, const struct client_input *in,
-                                json_t **view, struct problem *pb);
+enum core_result clients_create(struct core_ctx *ctx, const struct client_input *in, json_t **view,
+                                struct problem *pb);
 enum core_result clients_get(struct core_ctx *ctx, const char *id, json_t **view,
                              struct problem *pb);
 /* Exact match on the customer number: {items:[{id,customer_number}], next_cursor:null}. */

@@ -9,9 +9,12 @@ static const struct {
     unsigned bit;
     const char *name;
 } roles[] = {
-    {ROLE_CASE_MANAGER, "case_manager"}, {ROLE_TEAM_LEAD, "team_lead"},
-    {ROLE_PLACEMENT_OFFICER, "placement_officer"}, {ROLE_DPO, "dpo"},
-    {ROLE_ADMIN, "admin"}, {ROLE_ANALYST, "analyst"},
+    { ROLE_CASE_MANAGER, "case_manager" },
+    { ROLE_TEAM_LEAD, "team_lead" },
+    { ROLE_PLACEMENT_OFFICER, "placement_officer" },
+    { ROLE_DPO, "dpo" },
+    { ROLE_ADMIN, "admin" },
+    { ROLE_ANALYST, "analyst" },
 };
 
 const char *
@@ -48,7 +51,7 @@ problem_set(struct problem *pb, enum core_result result, const char *code, const
     pb->result = result;
     pb->code = code;
     pb->detail = detail;
-    if (result != CORE_INVALID) {   /* a refusal replaces any field errors collected so far */
+    if (result != CORE_INVALID) { /* a refusal replaces any field errors collected so far */
         pb->errors = pb->errors_tail = NULL;
         pb->n_errors = 0;
     }
@@ -74,7 +77,7 @@ bool
 core_store_healthy(struct core_ctx *ctx)
 {
     int64_t one = 0;
-    const struct db_column c[] = {DB_COL_INT64(&one), DB_COL_END};
+    const struct db_column c[] = { DB_COL_INT64(&one), DB_COL_END };
     return db_query_one(ctx->db, "SELECT 1", NULL, c) == DB_ONE_ROW && one == 1;
 }
 
@@ -116,5 +119,5 @@ void
 core_db_read_end(struct db *db)
 {
     if (db_in_transaction(db))
-        db_rollback(db);   /* read only: nothing to commit */
+        db_rollback(db); /* read only: nothing to commit */
 }

@@ -35,7 +35,7 @@ json_t *roles_to_json(unsigned roles);
 struct actor {
     char id[ID_MAX];
     char jobcenter_id[ID_MAX];
-    char team_id[ID_MAX];       /* "" when none */
+    char team_id[ID_MAX]; /* "" when none */
     char username[64];
     char display_name[128];
     unsigned roles;
@@ -44,23 +44,23 @@ struct actor {
 
 enum core_result {
     CORE_OK = 0,
-    CORE_BAD_REQUEST,     /* 400: not JSON, unknown field */
-    CORE_UNAUTHORIZED,    /* 401 */
-    CORE_FORBIDDEN,       /* 403 */
-    CORE_NOT_FOUND,       /* 404 */
-    CORE_CONFLICT,        /* 409 with a code */
-    CORE_TOO_LARGE,       /* 413 */
-    CORE_INVALID,         /* 422 with field errors */
-    CORE_TOO_MANY,        /* 429 with retry_after */
-    CORE_ERROR,           /* 500 */
-    CORE_UNAVAILABLE,     /* 503 */
-    CORE_UNSUPPORTED_MEDIA,   /* 415 */
-    CORE_METHOD_NOT_ALLOWED,  /* 405 */
+    CORE_BAD_REQUEST,        /* 400: not JSON, unknown field */
+    CORE_UNAUTHORIZED,       /* 401 */
+    CORE_FORBIDDEN,          /* 403 */
+    CORE_NOT_FOUND,          /* 404 */
+    CORE_CONFLICT,           /* 409 with a code */
+    CORE_TOO_LARGE,          /* 413 */
+    CORE_INVALID,            /* 422 with field errors */
+    CORE_TOO_MANY,           /* 429 with retry_after */
+    CORE_ERROR,              /* 500 */
+    CORE_UNAVAILABLE,        /* 503 */
+    CORE_UNSUPPORTED_MEDIA,  /* 415 */
+    CORE_METHOD_NOT_ALLOWED, /* 405 */
 };
 
 struct field_error {
-    const char *field;     /* JSON path, e.g. "address.postcode" */
-    const char *message;   /* English msgid; the web layer translates it */
+    const char *field;   /* JSON path, e.g. "address.postcode" */
+    const char *message; /* English msgid; the web layer translates it */
     struct field_error *next;
 };
 
@@ -68,21 +68,23 @@ struct field_error {
  * live in the request arena. */
 struct problem {
     enum core_result result;
-    const char *code;          /* for 409/403: "caseload_full", "break_glass_possible" … */
-    const char *detail;        /* English msgid, may be NULL */
+    const char *code;   /* for 409/403: "caseload_full", "break_glass_possible" … */
+    const char *detail; /* English msgid, may be NULL */
     struct field_error *errors, *errors_tail;
     int n_errors;
-    unsigned retry_after;      /* seconds, for 429 */
+    unsigned retry_after; /* seconds, for 429 */
 };
 
-#define PROBLEM_INIT {CORE_OK, NULL, NULL, NULL, NULL, 0, 0}
+#define PROBLEM_INIT                                                                               \
+    {                                                                                              \
+        CORE_OK, NULL, NULL, NULL, NULL, 0, 0                                                      \
+    }
 
 /* Set PB and return RESULT, for `return problem_set(pb, CORE_CONFLICT, "x", "...")`. */
 enum core_result problem_set(struct problem *pb, enum core_result result, const char *code,
                              const char *detail);
 /* Add a field error (strings borrowed: literals or arena); makes PB a 422. */
-void problem_field(struct problem *pb, struct arena *arena, const char *field,
-                   const char *message);
+void problem_field(struct problem *pb, struct arena *arena, const char *field, const char *message);
 
 struct audit_pending;
 
@@ -94,13 +96,13 @@ struct audit_pending;
 struct core_ctx {
     struct db *db;
     struct arena *arena;
-    const struct actor *actor;       /* NULL for the system */
+    const struct actor *actor; /* NULL for the system */
     const char *request_id;
     bool in_write;
     struct audit_pending *pending, *pending_tail;
     int n_pending;
-    unsigned caseload_per_fte;       /* from the configuration */
-    int64_t now_us;                  /* the instant the request arrived */
+    unsigned caseload_per_fte; /* from the configuration */
+    int64_t now_us;            /* the instant the request arrived */
 };
 
 /* A connection for request handling: DDL and ATTACH refused (db_protect).

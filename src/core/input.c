@@ -65,7 +65,8 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
     }
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
+    json_object_foreach((json_t *)obj, key, value)
+    {
         const struct field *f = fields;
         while (f->name && strcmp(f->name, key) != 0)
             f++;
@@ -85,23 +86,12 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
         switch (f->type) {
         case F_STRING:
         case F_TEXT:
-        case F_ENUM:
-            *(const char **)dst = NULL;
-            break;
-        case F_DATE:
-            *(struct date *)dst = DATE_NONE;
-            break;
-        case F_BOOL:
-            *(int *)dst = -1;
-            break;
-        case F_NUMBER:
-            *(double *)dst = NAN;
-            break;
-        case F_ENUM_ARRAY:
-            *(json_t **)dst = NULL;
-            break;
-        default:
-            break;
+        case F_ENUM: *(const char **)dst = NULL; break;
+        case F_DATE: *(struct date *)dst = DATE_NONE; break;
+        case F_BOOL: *(int *)dst = -1; break;
+        case F_NUMBER: *(double *)dst = NAN; break;
+        case F_ENUM_ARRAY: *(json_t **)dst = NULL; break;
+        default: break;
         }
         if (absent) {
             /* an optional object that is absent leaves its fields at their zero values */
@@ -165,8 +155,7 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
                 double d = json_number_value(v);
                 if (!(d >= f->min && d <= f->max))
                     problem_field(pb, arena, path,
-                                  arena_printf(arena, "must be between %g and %g", f->min,
-                                               f->max));
+                                  arena_printf(arena, "must be between %g and %g", f->min, f->max));
                 else
                     *(double *)dst = d;
             }
@@ -185,7 +174,8 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
             size_t i, j;
             json_t *item;
             bool ok = true;
-            json_array_foreach(v, i, item) {
+            json_array_foreach(v, i, item)
+            {
                 if (!json_is_string(item) || !in_list(f->allowed, json_string_value(item)))
                     ok = false;
                 for (j = 0; ok && j < i; j++)
@@ -198,8 +188,7 @@ read_fields(const json_t *obj, const struct field *fields, void *out, const char
                 *(json_t **)dst = v;
             break;
         }
-        default:
-            break;
+        default: break;
         }
     }
     return pb->result == CORE_OK ? CORE_OK : pb->result;

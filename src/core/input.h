@@ -19,14 +19,14 @@
 
 enum field_type {
     F_END = 0,
-    F_STRING,      /* const char * (borrowed from the JSON value); NULL when absent */
-    F_TEXT,        /* like F_STRING, but line breaks and tabs are allowed */
-    F_DATE,        /* struct date; DATE_NONE when absent */
-    F_ENUM,        /* const char *, one of ALLOWED */
-    F_BOOL,        /* int: -1 absent, 0, 1 */
-    F_NUMBER,      /* double, between MIN and MAX; NAN when absent */
-    F_OBJECT,      /* nested table SUB, fields written at their own offsets */
-    F_ENUM_ARRAY,  /* json_t * (borrowed) array of distinct strings from ALLOWED, at least one */
+    F_STRING,     /* const char * (borrowed from the JSON value); NULL when absent */
+    F_TEXT,       /* like F_STRING, but line breaks and tabs are allowed */
+    F_DATE,       /* struct date; DATE_NONE when absent */
+    F_ENUM,       /* const char *, one of ALLOWED */
+    F_BOOL,       /* int: -1 absent, 0, 1 */
+    F_NUMBER,     /* double, between MIN and MAX; NAN when absent */
+    F_OBJECT,     /* nested table SUB, fields written at their own offsets */
+    F_ENUM_ARRAY, /* json_t * (borrowed) array of distinct strings from ALLOWED, at least one */
 };
 
 struct field {
@@ -34,15 +34,18 @@ struct field {
     enum field_type type;
     size_t offset;
     bool required;
-    size_t max_len;                    /* characters, for strings */
-    const char *const *allowed;        /* NULL-terminated, for enums */
-    const struct field *sub;           /* for F_OBJECT */
-    double min, max;                   /* for F_NUMBER */
+    size_t max_len;             /* characters, for strings */
+    const char *const *allowed; /* NULL-terminated, for enums */
+    const struct field *sub;    /* for F_OBJECT */
+    double min, max;            /* for F_NUMBER */
     /* Extra check for strings: returns NULL when fine, else an English message. */
     const char *(*check)(const char *value);
 };
 
-#define FIELD_END {NULL, F_END, 0, false, 0, NULL, NULL, 0, 0, NULL}
+#define FIELD_END                                                                                  \
+    {                                                                                              \
+        NULL, F_END, 0, false, 0, NULL, NULL, 0, 0, NULL                                           \
+    }
 
 /* Validate OBJ against FIELDS and fill OUT. PREFIX names the enclosing
  * object in field paths ("" at the top). Returns CORE_OK, CORE_BAD_REQUEST
@@ -55,8 +58,8 @@ enum core_result input_read(const json_t *obj, const struct field *fields, void 
 size_t utf8_length(const char *s);
 
 /* Common checks. */
-const char *check_customer_number(const char *s);   /* 123A456789 */
-const char *check_postcode(const char *s);          /* five digits */
+const char *check_customer_number(const char *s); /* 123A456789 */
+const char *check_postcode(const char *s);        /* five digits */
 const char *check_email(const char *s);
 const char *check_phone(const char *s);
 const char *check_username(const char *s);

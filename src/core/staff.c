@@ -8,27 +8,27 @@
 #include "core/audit.h"
 #include "core/input.h"
 
-static const char *const role_names[] = {"case_manager", "team_lead", "placement_officer",
-                                         "dpo",          "admin",     "analyst",
-                                         NULL};
+static const char *const role_names[] = {
+    "case_manager", "team_lead", "placement_officer", "dpo", "admin", "analyst", NULL
+};
 
 const struct field user_fields[] = {
-    {"username", F_STRING, offsetof(struct user_input, username), true, 64, NULL, NULL, 0, 0,
-     check_username},
-    {"display_name", F_STRING, offsetof(struct user_input, display_name), true, 120, NULL, NULL,
-     0, 0, NULL},
-    {"password", F_STRING, offsetof(struct user_input, password), true, 200, NULL, NULL, 0, 0,
-     check_password},
-    {"roles", F_ENUM_ARRAY, offsetof(struct user_input, roles), true, 0, role_names, NULL, 0, 0,
-     NULL},
-    {"team_id", F_STRING, offsetof(struct user_input, team_id), false, ID_MAX - 1, NULL, NULL, 0,
-     0, NULL},
-    {"fte", F_NUMBER, offsetof(struct user_input, fte), false, 0, NULL, NULL, 0.0, 1.0, NULL},
+    { "username", F_STRING, offsetof(struct user_input, username), true, 64, NULL, NULL, 0, 0,
+      check_username },
+    { "display_name", F_STRING, offsetof(struct user_input, display_name), true, 120, NULL, NULL, 0,
+      0, NULL },
+    { "password", F_STRING, offsetof(struct user_input, password), true, 200, NULL, NULL, 0, 0,
+      check_password },
+    { "roles", F_ENUM_ARRAY, offsetof(struct user_input, roles), true, 0, role_names, NULL, 0, 0,
+      NULL },
+    { "team_id", F_STRING, offsetof(struct user_input, team_id), false, ID_MAX - 1, NULL, NULL, 0,
+      0, NULL },
+    { "fte", F_NUMBER, offsetof(struct user_input, fte), false, 0, NULL, NULL, 0.0, 1.0, NULL },
     FIELD_END,
 };
 
 const struct field team_fields[] = {
-    {"name", F_STRING, offsetof(struct team_input, name), true, 120, NULL, NULL, 0, 0, NULL},
+    { "name", F_STRING, offsetof(struct team_input, name), true, 120, NULL, NULL, 0, 0, NULL },
     FIELD_END,
 };
 
@@ -96,8 +96,8 @@ staff_user_create(struct core_ctx *ctx, const struct user_input *in, const char 
             problem_field(pb, ctx->arena, "team_id", "is not a team of this Jobcenter");
     }
     struct user_row existing;
-    enum db_status st = in->username ? db_user_by_username(ctx->db, in->username, &existing)
-                                     : DB_NO_ROWS;
+    enum db_status st =
+        in->username ? db_user_by_username(ctx->db, in->username, &existing) : DB_NO_ROWS;
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     if (st == DB_ONE_ROW)
@@ -129,8 +129,9 @@ staff_user_create(struct core_ctx *ctx, const struct user_input *in, const char 
     }
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    const struct audit_entry e = {"user.create", "user", id, NULL, NULL, PURPOSE_STAFF_ADMIN,
-                                  NULL};
+    const struct audit_entry e = {
+        "user.create", "user", id, NULL, NULL, PURPOSE_STAFF_ADMIN, NULL
+    };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     *view = staff_user_view(&u);
@@ -155,8 +156,9 @@ staff_team_create(struct core_ctx *ctx, const struct team_input *in, json_t **vi
     }
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    const struct audit_entry e = {"team.create", "team", id, NULL, NULL, PURPOSE_STAFF_ADMIN,
-                                  NULL};
+    const struct audit_entry e = {
+        "team.create", "team", id, NULL, NULL, PURPOSE_STAFF_ADMIN, NULL
+    };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     json_t *v = json_object();
@@ -181,9 +183,11 @@ staff_user_get(struct core_ctx *ctx, const char *id, json_t **view, struct probl
     if (!(a->roles & ROLE_ADMIN) &&
         !(a->team_id[0] && u.team_id && strcmp(a->team_id, u.team_id) == 0))
         return problem_set(pb, CORE_FORBIDDEN, NULL, "This user is not in your team.");
-    const struct audit_entry e = {"user.read", "user", id, NULL, NULL,
-                                  a->roles & ROLE_ADMIN ? PURPOSE_STAFF_ADMIN : PURPOSE_TEAM_LEAD,
-                                  NULL};
+    const struct audit_entry e = {
+        "user.read", "user", id,
+        NULL,        NULL,   a->roles & ROLE_ADMIN ? PURPOSE_STAFF_ADMIN : PURPOSE_TEAM_LEAD,
+        NULL
+    };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     *view = staff_user_view(&u);

@@ -11,8 +11,8 @@
 
 struct user_input {
     const char *username, *display_name, *password, *team_id;
-    json_t *roles;        /* array of role names */
-    double fte;           /* NAN when absent: 1.0 */
+    json_t *roles; /* array of role names */
+    double fte;    /* NAN when absent: 1.0 */
 };
 extern const struct field user_fields[];
 
@@ -24,10 +24,9 @@ extern const struct field team_fields[];
 /* Write jobs (ctx->in_write). PASSWORD_HASH was computed off the writer
  * thread (argon2id is slow); *VIEW gets the user without any secret. */
 enum core_result staff_user_create(struct core_ctx *ctx, const struct user_input *in,
-                                   const char *password_hash, json_t **view,
+                                   const char *password_hash, json_t **view, struct problem *pb);
+enum core_result staff_team_create(struct core_ctx *ctx, const struct team_input *in, json_t **view,
                                    struct problem *pb);
-enum core_result staff_team_create(struct core_ctx *ctx, const struct team_input *in,
-                                   json_t **view, struct problem *pb);
 /* Reads. */
 enum core_result staff_user_get(struct core_ctx *ctx, const char *id, json_t **view,
                                 struct problem *pb);

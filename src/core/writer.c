@@ -55,7 +55,7 @@ run_batch(struct writer *w, struct write_job *batch)
             db_savepoint_release(w->db);
         } else {
             db_savepoint_rollback(w->db);
-            audit_chain_forget();   /* the job's entries are gone again */
+            audit_chain_forget(); /* the job's entries are gone again */
         }
     }
     audit_chain_end();
@@ -82,7 +82,7 @@ run_batch(struct writer *w, struct write_job *batch)
         w->stats.failed_commits++;
     pthread_mutex_unlock(&w->mu);
     for (struct write_job *j = batch; j;) {
-        struct write_job *next = j->next;   /* DONE may free J */
+        struct write_job *next = j->next; /* DONE may free J */
         j->done(j->arg, committed ? j->result : JOB_FAILED, committed);
         j = next;
     }
@@ -103,7 +103,7 @@ gather(struct writer *w)
     size_t seen = w->queued;
     for (;;) {
         pthread_mutex_unlock(&w->mu);
-        struct timespec step = {0, GATHER_STEP_US * 1000};
+        struct timespec step = { 0, GATHER_STEP_US * 1000 };
         nanosleep(&step, NULL);
         pthread_mutex_lock(&w->mu);
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -119,7 +119,7 @@ static void *
 writer_main(void *arg)
 {
     struct writer *w = arg;
-    prctl(PR_SET_TIMERSLACK, 1000UL);   /* short sleeps in gather() should be short */
+    prctl(PR_SET_TIMERSLACK, 1000UL); /* short sleeps in gather() should be short */
     for (;;) {
         pthread_mutex_lock(&w->mu);
         while (!w->head && !w->stopping)
@@ -223,10 +223,10 @@ enum job_result
 writer_run_sync(struct writer *w, enum job_result (*run)(struct db *, void *), void *arg,
                 bool *committed)
 {
-    struct sync_wait sw = {.run = run, .arg = arg};
+    struct sync_wait sw = { .run = run, .arg = arg };
     pthread_mutex_init(&sw.mu, NULL);
     pthread_cond_init(&sw.cv, NULL);
-    struct write_job job = {.run = sync_run, .done = sync_done, .arg = &sw};
+    struct write_job job = { .run = sync_run, .done = sync_done, .arg = &sw };
     writer_submit(w, &job);
     pthread_mutex_lock(&sw.mu);
     while (!sw.finished)
@@ -275,12 +275,12 @@ enum job_result
 writer_run_inline(struct db *db, enum job_result (*run)(struct db *, void *), void *arg,
                   bool *committed)
 {
-    struct inline_tx t = {.run = run, .arg = arg, .result = JOB_FAILED};
+    struct inline_tx t = { .run = run, .arg = arg, .result = JOB_FAILED };
     enum db_status st = db_run_tx(db, true, inline_body, &t);
     if (committed)
         *committed = st >= 0;
     if (st < 0 && t.result == JOB_KEEP)
-        t.result = JOB_FAILED;   /* the commit itself failed */
+        t.result = JOB_FAILED; /* the commit itself failed */
     return t.result;
 }
 

@@ -15,9 +15,9 @@
 #include "store/store.h"
 
 enum job_result {
-    JOB_KEEP = 0,      /* keep what RUN wrote */
-    JOB_REFUSED = 1,   /* a domain refusal: roll back RUN's writes, the batch goes on */
-    JOB_FAILED = -1,   /* an error: roll back RUN's writes, the batch goes on */
+    JOB_KEEP = 0,    /* keep what RUN wrote */
+    JOB_REFUSED = 1, /* a domain refusal: roll back RUN's writes, the batch goes on */
+    JOB_FAILED = -1, /* an error: roll back RUN's writes, the batch goes on */
 };
 
 struct write_job {
@@ -28,8 +28,8 @@ struct write_job {
      * commit failed). Must not block: resume a connection, signal a waiter. */
     void (*done)(void *arg, enum job_result result, bool committed);
     void *arg;
-    struct write_job *next;   /* the writer's: queue link */
-    enum job_result result;   /* the writer's: what RUN returned */
+    struct write_job *next; /* the writer's: queue link */
+    enum job_result result; /* the writer's: what RUN returned */
 };
 
 struct writer;

@@ -86,7 +86,7 @@ iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 bool
 form_parse(struct request *req)
 {
-    struct form_state st = {.req = req, .root = json_object()};
+    struct form_state st = { .req = req, .root = json_object() };
     struct MHD_PostProcessor *pp = MHD_create_post_processor(req->conn, 16384, iterate, &st);
     if (!pp) {
         json_decref(st.root);

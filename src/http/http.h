@@ -33,18 +33,18 @@ typedef enum http_result (*http_handler)(struct request *req);
 /* Who may reach a route. AUTH_INVALID (0) is refused by the start-up check. */
 enum auth_need {
     AUTH_INVALID = 0,
-    AUTH_NONE,      /* anyone; no session needed */
-    AUTH_API,       /* Authorization: Bearer <token> */
-    AUTH_WEB,       /* browser session cookie; POST needs the session's CSRF token */
-    AUTH_WEB_PRE,   /* browser without a session yet (sign-in); POST needs the pre-session
-                       CSRF token (double-submit cookie) */
+    AUTH_NONE,    /* anyone; no session needed */
+    AUTH_API,     /* Authorization: Bearer <token> */
+    AUTH_WEB,     /* browser session cookie; POST needs the session's CSRF token */
+    AUTH_WEB_PRE, /* browser without a session yet (sign-in); POST needs the pre-session
+                     CSRF token (double-submit cookie) */
 };
 
 enum body_kind { BODY_NONE = 0, BODY_JSON, BODY_FORM };
 
 struct route {
     const char *method;
-    const char *pattern;       /* "/api/v1/cases/{id}" */
+    const char *pattern; /* "/api/v1/cases/{id}" */
     http_handler handler;
     enum auth_need auth;
     enum body_kind body;
@@ -56,23 +56,23 @@ struct header {
 };
 
 struct request {
-    void *conn;                    /* struct MHD_Connection *, opaque outside http/ */
+    void *conn; /* struct MHD_Connection *, opaque outside http/ */
     struct arena arena;
     const struct route *route;
     int route_index;
     const char *method;
     const char *path;
-    const char *args[4];           /* the {id} parts of the path, in order */
-    json_t *json;                  /* BODY_JSON: the parsed object */
-    json_t *form;                  /* BODY_FORM: fields as a JSON object of strings */
+    const char *args[4]; /* the {id} parts of the path, in order */
+    json_t *json;        /* BODY_JSON: the parsed object */
+    json_t *form;        /* BODY_FORM: fields as a JSON object of strings */
     char request_id[24];
-    const char *lang;              /* "de" or "en" */
+    const char *lang; /* "de" or "en" */
     bool signed_in;
     struct actor actor;
     unsigned char token_digest[32];
-    const char *csrf;              /* the session's (or pre-session's) CSRF token */
+    const char *csrf; /* the session's (or pre-session's) CSRF token */
     const char *client_address;
-    struct core_ctx core;          /* db, actor, arena, request id, audit entries */
+    struct core_ctx core; /* db, actor, arena, request id, audit entries */
 
     /* the response */
     unsigned status;
@@ -83,7 +83,7 @@ struct request {
     /* internal to http/ */
     struct buf body;
     bool body_too_large;
-    bool wrong_method;             /* the path exists, the method does not: 405 */
+    bool wrong_method; /* the path exists, the method does not: 405 */
     int state;
     enum http_result (*then)(struct request *req);
     enum core_result deferred_result;

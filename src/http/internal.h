@@ -28,7 +28,7 @@ struct server_state {
     struct MHD_Daemon *daemon;
     struct writer *writer;
     struct pool *hasher;
-    struct route_metrics *metrics;   /* n_routes + 1 (unmatched) */
+    struct route_metrics *metrics; /* n_routes + 1 (unmatched) */
     atomic_int in_flight;
     pthread_mutex_t dbs_mu;
     struct db *dbs[256];

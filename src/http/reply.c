@@ -27,9 +27,9 @@ pages_init(const struct config *cfg, char *err, size_t errlen)
     if (!src)
         abort();
     for (size_t i = 0; i < n; i++)
-        src[i] = (struct tmpl_source){embedded_templates[i].name,
-                                      (const char *)embedded_templates[i].data,
-                                      embedded_templates[i].len};
+        src[i] = (struct tmpl_source){ embedded_templates[i].name,
+                                       (const char *)embedded_templates[i].data,
+                                       embedded_templates[i].len };
     templates = tmpl_set_new(src, n, NULL, err, errlen);
     free(src);
     if (!templates)
@@ -67,33 +67,20 @@ unsigned
 http_status_of(enum core_result r)
 {
     switch (r) {
-    case CORE_OK:
-        return 200;
-    case CORE_BAD_REQUEST:
-        return 400;
-    case CORE_UNAUTHORIZED:
-        return 401;
-    case CORE_FORBIDDEN:
-        return 403;
-    case CORE_NOT_FOUND:
-        return 404;
-    case CORE_METHOD_NOT_ALLOWED:
-        return 405;
-    case CORE_CONFLICT:
-        return 409;
-    case CORE_TOO_LARGE:
-        return 413;
-    case CORE_UNSUPPORTED_MEDIA:
-        return 415;
-    case CORE_INVALID:
-        return 422;
-    case CORE_TOO_MANY:
-        return 429;
-    case CORE_UNAVAILABLE:
-        return 503;
+    case CORE_OK: return 200;
+    case CORE_BAD_REQUEST: return 400;
+    case CORE_UNAUTHORIZED: return 401;
+    case CORE_FORBIDDEN: return 403;
+    case CORE_NOT_FOUND: return 404;
+    case CORE_METHOD_NOT_ALLOWED: return 405;
+    case CORE_CONFLICT: return 409;
+    case CORE_TOO_LARGE: return 413;
+    case CORE_UNSUPPORTED_MEDIA: return 415;
+    case CORE_INVALID: return 422;
+    case CORE_TOO_MANY: return 429;
+    case CORE_UNAVAILABLE: return 503;
     case CORE_ERROR:
-    default:
-        return 500;
+    default: return 500;
     }
 }
 
@@ -142,14 +129,15 @@ static json_t *
 problem_view(struct request *req, const struct problem *pb, unsigned status, bool translate)
 {
     json_t *v = json_object();
-    json_object_set_new(v, "type", json_string(pb->code ? arena_printf(&req->arena,
-                                                                       "urn:lotse:problem:%s",
-                                                                       pb->code)
-                                                        : "about:blank"));
-    json_object_set_new(v, "title", json_string(translate ? http_tr(req, title_of(status))
-                                                          : title_of(status)));
+    json_object_set_new(
+        v, "type",
+        json_string(pb->code ? arena_printf(&req->arena, "urn:lotse:problem:%s", pb->code)
+                             : "about:blank"));
+    json_object_set_new(v, "title",
+                        json_string(translate ? http_tr(req, title_of(status)) : title_of(status)));
     json_object_set_new(v, "status", json_integer(status));
-    const char *detail = pb->detail ? pb->detail : (status >= 500 ? "Something went wrong on our side." : "");
+    const char *detail =
+        pb->detail ? pb->detail : (status >= 500 ? "Something went wrong on our side." : "");
     json_object_set_new(v, "detail", json_string(translate ? http_tr(req, detail) : detail));
     if (pb->code)
         json_object_set_new(v, "code", json_string(pb->code));
@@ -182,9 +170,10 @@ reply_problem(struct request *req, const struct problem *pb)
         char *copy = arena_alloc(&req->arena, strlen(req->path) + 1);
         const char *args[4];
         bool known;
-        static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+        static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
         for (size_t i = 0; i < 5; i++)
-            if (routes_match(srv.routes, srv.n_routes, methods[i], req->path, copy, args, &known) >= 0) {
+            if (routes_match(srv.routes, srv.n_routes, methods[i], req->path, copy, args, &known) >=
+                0) {
                 if (allow.len)
                     buf_puts(&allow, ", ");
                 buf_puts(&allow, methods[i]);
@@ -240,8 +229,7 @@ reply_page(struct request *req, unsigned status, const char *template_name, json
 {
     json_object_set_new(view, "ctx", page_ctx(req));
     buf_reset(&req->out);
-    if (!tmpl_render(templates, &req->out, template_name, view,
-                     translate, (void *)req->lang)) {
+    if (!tmpl_render(templates, &req->out, template_name, view, translate, (void *)req->lang)) {
         log_error("render: no template %s", template_name);
         buf_reset(&req->out);
         buf_puts(&req->out, "internal error");
@@ -259,7 +247,7 @@ enum http_result
 reply_redirect(struct request *req, const char *location)
 {
     if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
-        location = "/";   /* only local paths: no open redirects */
+        location = "/"; /* only local paths: no open redirects */
     http_header(req, "Location", location);
     buf_reset(&req->out);
     req->status = 303;

@@ -12,7 +12,7 @@
 bool
 routes_check(const struct route *routes, size_t n, char *err, size_t errlen)
 {
-    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+    static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
     for (size_t i = 0; i < n; i++) {
         const struct route *r = &routes[i];
         if (r->auth == AUTH_INVALID || r->auth > AUTH_WEB_PRE) {
@@ -83,13 +83,13 @@ match(const char *pattern, const char *path, const char *starts[4], size_t lens[
 }
 
 int
-routes_match(const struct route *routes, size_t n, const char *method, const char *path,
-             char *copy, const char *args[4], bool *path_known)
+routes_match(const struct route *routes, size_t n, const char *method, const char *path, char *copy,
+             const char *args[4], bool *path_known)
 {
     *path_known = false;
     for (size_t i = 0; i < n; i++) {
-        const char *starts[4] = {NULL, NULL, NULL, NULL};
-        size_t lens[4] = {0, 0, 0, 0};
+        const char *starts[4] = { NULL, NULL, NULL, NULL };
+        size_t lens[4] = { 0, 0, 0, 0 };
         if (!match(routes[i].pattern, path, starts, lens))
             continue;
         *path_known = true;

@@ -43,12 +43,12 @@
 struct server_state srv;
 
 enum req_state {
-    ST_BODY = 0,       /* collecting the body */
-    ST_PARKED,         /* suspended, waiting for the writer or the pool */
-    ST_RESUMED,        /* back from deferred work: run THEN */
-    ST_AUDITING,       /* suspended until the audit entries are committed */
-    ST_AUDITED,        /* committed: queue the response */
-    ST_AUDIT_FAILED,   /* commit failed: answer 503 */
+    ST_BODY = 0,     /* collecting the body */
+    ST_PARKED,       /* suspended, waiting for the writer or the pool */
+    ST_RESUMED,      /* back from deferred work: run THEN */
+    ST_AUDITING,     /* suspended until the audit entries are committed */
+    ST_AUDITED,      /* committed: queue the response */
+    ST_AUDIT_FAILED, /* commit failed: answer 503 */
     ST_QUEUED,
 };
 
@@ -90,7 +90,7 @@ thread_db(void)
 
 /* ---- metrics ---- */
 
-static const double bucket_ms[METRIC_BUCKETS] = {0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000};
+static const double bucket_ms[METRIC_BUCKETS] = { 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000 };
 
 static void
 metrics_record(int route_index, unsigned status, int64_t ns)
@@ -120,8 +120,9 @@ http_metrics_render(struct buf *out)
         for (int c = 1; c <= 5; c++) {
             unsigned long long v = atomic_load(&m->by_class[c]);
             if (v)
-                buf_printf(out, "lotse_requests_total{method=\"%s\",route=\"%s\",status=\"%dxx\"} %llu\n",
-                           method, pattern, c, v);
+                buf_printf(
+                    out, "lotse_requests_total{method=\"%s\",route=\"%s\",status=\"%dxx\"} %llu\n",
+                    method, pattern, c, v);
         }
     }
     buf_puts(out, "# HELP lotse_request_duration_seconds Time from request to response.\n"
@@ -135,11 +136,13 @@ http_metrics_render(struct buf *out)
         const char *pattern = r < srv.n_routes ? srv.routes[r].pattern : "unmatched";
         for (int i = 0; i < METRIC_BUCKETS; i++)
             buf_printf(out,
-                       "lotse_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+                       "lotse_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"}"
+                       " %llu\n",
                        method, pattern, bucket_ms[i] / 1000.0, atomic_load(&m->buckets[i]));
-        buf_printf(out,
-                   "lotse_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
-                   method, pattern, count);
+        buf_printf(
+            out,
+            "lotse_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+            method, pattern, count);
         buf_printf(out, "lotse_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
                    method, pattern, (double)atomic_load(&m->sum_us) / 1e6);
         buf_printf(out, "lotse_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
@@ -147,17 +150,18 @@ http_metrics_render(struct buf *out)
     }
     struct writer_stats ws;
     writer_get_stats(srv.writer, &ws);
-    buf_printf(out,
-               "# HELP lotse_writer_batches_total Group commits of the writer.\n"
-               "# TYPE lotse_writer_batches_total counter\nlotse_writer_batches_total %llu\n"
-               "# HELP lotse_writer_jobs_total Jobs (writes and audit entries) committed in batches.\n"
-               "# TYPE lotse_writer_jobs_total counter\nlotse_writer_jobs_total %llu\n"
-               "# HELP lotse_writer_failed_commits_total Batches whose commit failed.\n"
-               "# TYPE lotse_writer_failed_commits_total counter\n"
-               "lotse_writer_failed_commits_total %llu\n"
-               "# HELP lotse_writer_queue Jobs waiting for the writer.\n"
-               "# TYPE lotse_writer_queue gauge\nlotse_writer_queue %zu\n",
-               ws.batches, ws.jobs, ws.failed_commits, ws.queued);
+    buf_printf(
+        out,
+        "# HELP lotse_writer_batches_total Group commits of the writer.\n"
+        "# TYPE lotse_writer_batches_total counter\nlotse_writer_batches_total %llu\n"
+        "# HELP lotse_writer_jobs_total Jobs (writes and audit entries) committed in batches.\n"
+        "# TYPE lotse_writer_jobs_total counter\nlotse_writer_jobs_total %llu\n"
+        "# HELP lotse_writer_failed_commits_total Batches whose commit failed.\n"
+        "# TYPE lotse_writer_failed_commits_total counter\n"
+        "lotse_writer_failed_commits_total %llu\n"
+        "# HELP lotse_writer_queue Jobs waiting for the writer.\n"
+        "# TYPE lotse_writer_queue gauge\nlotse_writer_queue %zu\n",
+        ws.batches, ws.jobs, ws.failed_commits, ws.queued);
     buf_printf(out,
                "# HELP lotse_requests_in_flight Requests being handled.\n"
                "# TYPE lotse_requests_in_flight gauge\nlotse_requests_in_flight %d\n",
@@ -198,12 +202,11 @@ access_log(struct request *req, int64_t ns)
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
     /* the route pattern, never the path: paths and queries may carry personal data */
-    int n = snprintf(line, sizeof line,
-                     "%04d-%02d-%02dT%02d:%02d:%02dZ access %s %s %u %.3fms %s\n",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, req->route ? req->route->method : "-",
-                     req->route ? req->route->pattern : "unmatched", req->status,
-                     (double)ns / 1e6, req->request_id);
+    int n = snprintf(
+        line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02dZ access %s %s %u %.3fms %s\n",
+        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+        req->route ? req->route->method : "-", req->route ? req->route->pattern : "unmatched",
+        req->status, (double)ns / 1e6, req->request_id);
     if (n > 0)
         log_line(line, (unsigned long)(n < (int)sizeof line ? n : (int)sizeof line - 1));
 }
@@ -282,8 +285,8 @@ write_done(void *arg, enum job_result result, bool committed)
 }
 
 enum http_result
-http_write(struct request *req, enum core_result (*run)(struct core_ctx *ctx, void *arg),
-           void *arg, enum http_result (*then)(struct request *req))
+http_write(struct request *req, enum core_result (*run)(struct core_ctx *ctx, void *arg), void *arg,
+           enum http_result (*then)(struct request *req))
 {
     struct write_ctx *w = arena_alloc(&req->arena, sizeof *w);
     w->req = req;
@@ -418,10 +421,10 @@ run_step(struct request *req, http_handler fn)
         return queue(req);
     }
     core_db_use_arena(req->core.db, &req->arena);
-    core_db_read_begin(req->core.db);   /* dispatch may have opened it for the session check */
+    core_db_read_begin(req->core.db); /* dispatch may have opened it for the session check */
     req->then = NULL;
     enum http_result r = fn(req);
-    core_db_read_end(req->core.db);     /* never held while the connection is parked */
+    core_db_read_end(req->core.db); /* never held while the connection is parked */
     core_db_use_arena(req->core.db, NULL);
     if (r == HTTP_DEFER)
         return MHD_YES;
@@ -454,7 +457,7 @@ text_ok(const char *s)
 {
     if (!s)
         return true;
-    json_t *j = json_string(s);   /* jansson checks UTF-8 */
+    json_t *j = json_string(s); /* jansson checks UTF-8 */
     bool ok = j != NULL;
     json_decref(j);
     for (const unsigned char *p = (const unsigned char *)s; ok && *p; p++)
@@ -518,7 +521,7 @@ dispatch(struct request *req)
     if (!req->core.db)
         return refuse(req, CORE_UNAVAILABLE, "The store is not reachable.");
     core_db_use_arena(req->core.db, &req->arena);
-    core_db_read_begin(req->core.db);   /* the handler's reads join this snapshot */
+    core_db_read_begin(req->core.db); /* the handler's reads join this snapshot */
     enum core_result who = session_authenticate(req);
     core_db_use_arena(req->core.db, NULL);
     if (who != CORE_OK)
@@ -537,7 +540,7 @@ dispatch(struct request *req)
     }
     req->core.actor = req->signed_in ? &req->actor : NULL;
     if (req->form)
-        json_object_del(req->form, "_csrf");   /* checked; not part of any field table */
+        json_object_del(req->form, "_csrf"); /* checked; not part of any field table */
     return run_step(req, rt->handler);
 }
 
@@ -599,8 +602,7 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-           const char *version, const char *upload_data, size_t *upload_data_size,
-           void **con_cls)
+           const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
     (void)cls, (void)version;
     struct request *req = *con_cls;
@@ -625,7 +627,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
             }
             *upload_data_size = 0;
             if (now_ns() - req->started_ns > (int64_t)srv.cfg->request_timeout * 1000000000)
-                return MHD_NO;   /* a body that trickles in for too long: drop the connection */
+                return MHD_NO; /* a body that trickles in for too long: drop the connection */
             return MHD_YES;
         }
         if (req->wrong_method) {
@@ -635,10 +637,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
             return queue(req);
         }
         return dispatch(req);
-    case ST_RESUMED:
-        return run_step(req, req->then);
-    case ST_AUDITED:
-        return queue(req);
+    case ST_RESUMED: return run_step(req, req->then);
+    case ST_AUDITED: return queue(req);
     case ST_AUDIT_FAILED: {
         struct problem pb = PROBLEM_INIT;
         problem_set(&pb, CORE_UNAVAILABLE, NULL, "The audit entry could not be stored.");
@@ -648,10 +648,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         return queue(req);
     }
     case ST_PARKED:
-    case ST_AUDITING:
-        return MHD_YES;   /* a spurious call while parked */
-    default:
-        return MHD_NO;
+    case ST_AUDITING: return MHD_YES; /* a spurious call while parked */
+    default: return MHD_NO;
     }
 }
 
@@ -706,8 +704,8 @@ server_run(const struct server_setup *setup)
         log_error("templates: %s", err);
         return 1;
     }
-    struct auth_limits limits = {cfg->login_max_failures, cfg->login_window_seconds,
-                                 cfg->idle_minutes, cfg->absolute_hours, cfg->token_hours};
+    struct auth_limits limits = { cfg->login_max_failures, cfg->login_window_seconds,
+                                  cfg->idle_minutes, cfg->absolute_hours, cfg->token_hours };
     auth_configure(&limits);
 
     char host[128];
@@ -747,8 +745,8 @@ server_run(const struct server_setup *setup)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    srv.writer = writer_start(cfg->db_url, cfg->audit_batch_max, cfg->audit_linger_us, err,
-                              sizeof err);
+    srv.writer =
+        writer_start(cfg->db_url, cfg->audit_batch_max, cfg->audit_linger_us, err, sizeof err);
     if (!srv.writer) {
         log_error("store: %s", err);
         pages_free();
@@ -756,18 +754,18 @@ server_run(const struct server_setup *setup)
     }
     srv.hasher = pool_start(cfg->hash_concurrency);
 
-
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     srv.daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)cfg->max_header_bytes, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)(cfg->max_connections / 2 ? cfg->max_connections / 2 : 1),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_END);
     if (!srv.daemon) {
         log_error("http: cannot listen on %s: %s", cfg->listen, strerror(errno));
         writer_stop(srv.writer);
@@ -778,8 +776,7 @@ server_run(const struct server_setup *setup)
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned bound = di ? di->port : port;
     if (setup->announce) {
-        printf("lotse listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "",
-               bound);
+        printf("lotse listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", bound);
         fflush(stdout);
     }
     log_info("listening on %s port %u with %u threads", host, bound, cfg->threads);

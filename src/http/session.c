@@ -40,8 +40,8 @@ static enum core_result
 resolve(struct request *req, const char *secret, enum token_kind kind, struct token_row *tok)
 {
     bool touch = false;
-    enum core_result r = auth_resolve(req->core.db, secret, kind, req->core.now_us, &req->actor,
-                                      tok, &touch);
+    enum core_result r =
+        auth_resolve(req->core.db, secret, kind, req->core.now_us, &req->actor, tok, &touch);
     if (r != CORE_OK)
         return r;
     req->signed_in = true;
@@ -57,8 +57,7 @@ session_authenticate(struct request *req)
     struct MHD_Connection *conn = req->conn;
     struct token_row tok;
     switch (req->route->auth) {
-    case AUTH_NONE:
-        return CORE_OK;
+    case AUTH_NONE: return CORE_OK;
     case AUTH_API: {
         const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         if (!h || strncasecmp(h, "Bearer ", 7) != 0)
@@ -111,7 +110,6 @@ session_authenticate(struct request *req)
         }
         return CORE_OK;
     }
-    default:
-        return CORE_FORBIDDEN;
+    default: return CORE_FORBIDDEN;
     }
 }

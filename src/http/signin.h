@@ -15,7 +15,7 @@ struct signin {
     const char *password;
     enum token_kind kind;
     /* results, for THEN */
-    enum core_result result;   /* CORE_OK, CORE_UNAUTHORIZED, CORE_TOO_MANY, CORE_ERROR… */
+    enum core_result result; /* CORE_OK, CORE_UNAUTHORIZED, CORE_TOO_MANY, CORE_ERROR… */
     unsigned retry_after;
     char token[44];
     char csrf[44];

@@ -32,17 +32,17 @@ utf8_sequence(const unsigned char *s, size_t *bad)
     } else if (c >= 0xE0 && c <= 0xEF) {
         need = 2;
         if (c == 0xE0)
-            lo = 0xA0;          /* no overlong 3-byte forms */
+            lo = 0xA0; /* no overlong 3-byte forms */
         else if (c == 0xED)
-            hi = 0x9F;          /* no surrogates */
+            hi = 0x9F; /* no surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
         need = 3;
         if (c == 0xF0)
-            lo = 0x90;          /* no overlong 4-byte forms */
+            lo = 0x90; /* no overlong 4-byte forms */
         else if (c == 0xF4)
-            hi = 0x8F;          /* nothing above U+10FFFF */
+            hi = 0x8F; /* nothing above U+10FFFF */
     } else {
-        *bad = 1;               /* 0x80..0xC1 (continuation, overlong lead), 0xF5..0xFF */
+        *bad = 1; /* 0x80..0xC1 (continuation, overlong lead), 0xF5..0xFF */
         return 0;
     }
     for (size_t k = 1; k <= need; k++) {
@@ -85,14 +85,27 @@ escape_markup(struct buf *out, const char *str)
             continue;
         }
         switch (c) {
-        case '&':  ent = "&amp;";  ent_len = 5; break;
-        case '<':  ent = "&lt;";   ent_len = 4; break;
-        case '>':  ent = "&gt;";   ent_len = 4; break;
-        case '"':  ent = "&quot;"; ent_len = 6; break;
-        case '\'': ent = "&#39;";  ent_len = 5; break;
-        default:
-            s++;
-            continue;
+        case '&':
+            ent = "&amp;";
+            ent_len = 5;
+            break;
+        case '<':
+            ent = "&lt;";
+            ent_len = 4;
+            break;
+        case '>':
+            ent = "&gt;";
+            ent_len = 4;
+            break;
+        case '"':
+            ent = "&quot;";
+            ent_len = 6;
+            break;
+        case '\'':
+            ent = "&#39;";
+            ent_len = 5;
+            break;
+        default: s++; continue;
         }
         buf_append(out, (const char *)run, (size_t)(s - run));
         buf_append(out, ent, ent_len);
@@ -117,8 +130,8 @@ html_attr(struct buf *out, const char *s)
 static int
 is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-           || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 void

@@ -48,18 +48,18 @@
 
 #include "render/html.h"
 
-#define TMPL_MAX_NESTING 64
+#define TMPL_MAX_NESTING       64
 #define TMPL_MAX_PARTIAL_DEPTH 16
-#define TMPL_MAX_EXPANSIONS 1000000
+#define TMPL_MAX_EXPANSIONS    1000000
 
 enum node_kind {
-    NODE_TEXT,          /* off/len: bytes in the pool */
-    NODE_VAR,           /* off: first name segment; len: segment count (0 = ".") */
-    NODE_RAW,           /* like NODE_VAR, output unescaped */
-    NODE_SECTION,       /* like NODE_VAR; aux: index just past the body */
-    NODE_INVERTED,      /* like NODE_SECTION */
-    NODE_PARTIAL,       /* off: template name; aux: index in the set */
-    NODE_TRANSLATE,     /* off: msgid */
+    NODE_TEXT,      /* off/len: bytes in the pool */
+    NODE_VAR,       /* off: first name segment; len: segment count (0 = ".") */
+    NODE_RAW,       /* like NODE_VAR, output unescaped */
+    NODE_SECTION,   /* like NODE_VAR; aux: index just past the body */
+    NODE_INVERTED,  /* like NODE_SECTION */
+    NODE_PARTIAL,   /* off: template name; aux: index in the set */
+    NODE_TRANSLATE, /* off: msgid */
 };
 
 enum esc {
@@ -87,43 +87,43 @@ struct tmpl {
 struct tmpl_set {
     struct tmpl *tmpls;
     size_t n;
-    const struct tmpl **by_name;    /* sorted by name, for bsearch */
+    const struct tmpl **by_name; /* sorted by name, for bsearch */
 };
 
 /* ---------------------------------------------------------------- HTML state */
 
 enum hstate {
     H_TEXT,
-    H_TAG_OPEN,             /* after "<" */
-    H_END_TAG_OPEN,         /* after "</" */
+    H_TAG_OPEN,     /* after "<" */
+    H_END_TAG_OPEN, /* after "</" */
     H_TAG_NAME,
     H_BEFORE_ATTR_NAME,
     H_ATTR_NAME,
     H_AFTER_ATTR_NAME,
-    H_BEFORE_ATTR_VALUE,    /* after "=" */
+    H_BEFORE_ATTR_VALUE, /* after "=" */
     H_ATTR_DQ,
     H_ATTR_SQ,
     H_ATTR_UNQ,
-    H_MARKUP_DECL,          /* after "<!" */
-    H_MARKUP_DASH,          /* after "<!-" */
+    H_MARKUP_DECL, /* after "<!" */
+    H_MARKUP_DASH, /* after "<!-" */
     H_COMMENT,
-    H_BOGUS,                /* <!DOCTYPE …>, <?…>, </ …>: until ">" */
-    H_RAWTEXT,              /* content of <script> or <style> */
+    H_BOGUS,   /* <!DOCTYPE …>, <?…>, </ …>: until ">" */
+    H_RAWTEXT, /* content of <script> or <style> */
 };
 
 #define HNAME_MAX 16
 
 struct html_state {
     enum hstate st;
-    bool end_tag;               /* the current tag is an end tag */
-    bool url_attr;              /* the current attribute is href/src/action/formaction */
-    bool event_attr;            /* the current attribute is on* */
-    unsigned char tag_len;      /* HNAME_MAX + 1 when too long to matter */
+    bool end_tag;          /* the current tag is an end tag */
+    bool url_attr;         /* the current attribute is href/src/action/formaction */
+    bool event_attr;       /* the current attribute is on* */
+    unsigned char tag_len; /* HNAME_MAX + 1 when too long to matter */
     unsigned char attr_len;
-    unsigned char raw_match;    /* progress through "</name" in H_RAWTEXT */
-    unsigned char dashes;       /* consecutive "-" in H_COMMENT */
-    bool bang;                  /* "--!" seen in H_COMMENT */
-    char tag[HNAME_MAX];        /* lowercase */
+    unsigned char raw_match; /* progress through "</name" in H_RAWTEXT */
+    unsigned char dashes;    /* consecutive "-" in H_COMMENT */
+    bool bang;               /* "--!" seen in H_COMMENT */
+    char tag[HNAME_MAX];     /* lowercase */
     char attr[HNAME_MAX];
 };
 
@@ -173,17 +173,17 @@ static void
 html_attr_value_start(struct html_state *h, enum hstate st)
 {
     h->st = st;
-    h->url_attr = hname_is(h->attr, h->attr_len, "href") || hname_is(h->attr, h->attr_len, "src")
-                  || hname_is(h->attr, h->attr_len, "action")
-                  || hname_is(h->attr, h->attr_len, "formaction");
+    h->url_attr = hname_is(h->attr, h->attr_len, "href") || hname_is(h->attr, h->attr_len, "src") ||
+                  hname_is(h->attr, h->attr_len, "action") ||
+                  hname_is(h->attr, h->attr_len, "formaction");
     h->event_attr = h->attr_len >= 2 && h->attr[0] == 'o' && h->attr[1] == 'n';
 }
 
 static void
 html_tag_end(struct html_state *h)
 {
-    if (!h->end_tag && (hname_is(h->tag, h->tag_len, "script")
-                        || hname_is(h->tag, h->tag_len, "style"))) {
+    if (!h->end_tag &&
+        (hname_is(h->tag, h->tag_len, "script") || hname_is(h->tag, h->tag_len, "style"))) {
         h->st = H_RAWTEXT;
         h->raw_match = 0;
     } else {
@@ -213,7 +213,7 @@ html_step(struct html_state *h, unsigned char c)
         } else if (c == '?') {
             h->st = H_BOGUS;
         } else {
-            h->st = H_TEXT;             /* "<" was text; C may open a tag itself */
+            h->st = H_TEXT; /* "<" was text; C may open a tag itself */
             html_step(h, c);
         }
         break;
@@ -287,13 +287,11 @@ html_step(struct html_state *h, unsigned char c)
         else if (c == '>')
             html_tag_end(h);
         break;
-    case H_MARKUP_DECL:
-        h->st = c == '-' ? H_MARKUP_DASH : c == '>' ? H_TEXT : H_BOGUS;
-        break;
+    case H_MARKUP_DECL: h->st = c == '-' ? H_MARKUP_DASH : c == '>' ? H_TEXT : H_BOGUS; break;
     case H_MARKUP_DASH:
         if (c == '-') {
             h->st = H_COMMENT;
-            h->dashes = 2;              /* so "<!-->" and "<!--->" end at once */
+            h->dashes = 2; /* so "<!-->" and "<!--->" end at once */
             h->bang = false;
         } else {
             h->st = c == '>' ? H_TEXT : H_BOGUS;
@@ -306,7 +304,7 @@ html_step(struct html_state *h, unsigned char c)
         } else if (c == '!' && h->dashes >= 2 && !h->bang) {
             h->bang = true;
         } else if (c == '>' && h->dashes >= 2) {
-            h->st = H_TEXT;             /* "-->" or "--!>" */
+            h->st = H_TEXT; /* "-->" or "--!>" */
         } else {
             h->dashes = 0;
             h->bang = false;
@@ -328,7 +326,7 @@ html_step(struct html_state *h, unsigned char c)
             else
                 h->raw_match = c == '<' ? 1 : 0;
         } else if (is_ws(c) || c == '/') {
-            h->st = H_BEFORE_ATTR_NAME;     /* inside "</script …" */
+            h->st = H_BEFORE_ATTR_NAME; /* inside "</script …" */
             h->end_tag = true;
         } else if (c == '>') {
             h->st = H_TEXT;
@@ -344,26 +342,21 @@ static const char *
 html_refusal(const struct html_state *h)
 {
     switch (h->st) {
-    case H_TEXT:
-        return NULL;
+    case H_TEXT: return NULL;
     case H_ATTR_DQ:
-    case H_ATTR_SQ:
-        return h->event_attr ? "inside an event-handler attribute (script)" : NULL;
+    case H_ATTR_SQ: return h->event_attr ? "inside an event-handler attribute (script)" : NULL;
     case H_ATTR_UNQ:
-    case H_BEFORE_ATTR_VALUE:
-        return "in an unquoted attribute value (quote the value)";
+    case H_BEFORE_ATTR_VALUE: return "in an unquoted attribute value (quote the value)";
     case H_TAG_OPEN:
     case H_END_TAG_OPEN:
     case H_TAG_NAME:
     case H_BEFORE_ATTR_NAME:
     case H_ATTR_NAME:
-    case H_AFTER_ATTR_NAME:
-        return "inside an HTML tag outside a quoted attribute value";
+    case H_AFTER_ATTR_NAME: return "inside an HTML tag outside a quoted attribute value";
     case H_MARKUP_DECL:
     case H_MARKUP_DASH:
     case H_COMMENT:
-    case H_BOGUS:
-        return "inside an HTML comment or declaration (use {{! }})";
+    case H_BOGUS: return "inside an HTML comment or declaration (use {{! }})";
     case H_RAWTEXT:
         return hname_is(h->tag, h->tag_len, "style") ? "inside <style>" : "inside <script>";
     }
@@ -380,16 +373,16 @@ html_same_place(const struct html_state *a, const struct html_state *b)
     if (a->st == H_TEXT)
         return true;
     /* inside a tag, its name decides what its ">" starts */
-    return a->end_tag == b->end_tag && a->url_attr == b->url_attr
-           && a->event_attr == b->event_attr && a->tag_len == b->tag_len
-           && memcmp(a->tag, b->tag, a->tag_len < HNAME_MAX ? a->tag_len : HNAME_MAX) == 0;
+    return a->end_tag == b->end_tag && a->url_attr == b->url_attr &&
+           a->event_attr == b->event_attr && a->tag_len == b->tag_len &&
+           memcmp(a->tag, b->tag, a->tag_len < HNAME_MAX ? a->tag_len : HNAME_MAX) == 0;
 }
 
 /* ------------------------------------------------------------------ compiler */
 
 struct open_section {
     size_t node;
-    const char *name;           /* as written in the source, trimmed */
+    const char *name; /* as written in the source, trimmed */
     size_t name_len;
     unsigned line;
     struct html_state html;
@@ -402,7 +395,7 @@ struct compiler {
     size_t n_nodes;
     size_t cap_nodes;
     struct buf pool;
-    bool text_open;             /* the last node is text and may be extended */
+    bool text_open; /* the last node is text and may be extended */
     struct html_state html;
     struct open_section open[TMPL_MAX_NESTING];
     size_t n_open;
@@ -485,7 +478,7 @@ store_name(struct compiler *cc, struct node *n, const char *p, size_t len)
             continue;
         }
         if (i == start)
-            return false;           /* empty segment */
+            return false; /* empty segment */
         buf_append(&cc->pool, p + start, i - start);
         buf_putc(&cc->pool, '\0');
         n->len++;
@@ -579,7 +572,8 @@ compile_tag(struct compiler *cc, const char *p, size_t len, bool triple, unsigne
         if (!html_same_place(&o->html, &cc->html))
             return compile_error(cc, line,
                                  "section '%.*s' of line %u ends in another HTML context "
-                                 "than it starts", (int)arg_len, arg, o->line);
+                                 "than it starts",
+                                 (int)arg_len, arg, o->line);
         cc->nodes[o->node].aux = cc->n_nodes;
         cc->n_open--;
         cc->text_open = false;
@@ -587,8 +581,8 @@ compile_tag(struct compiler *cc, const char *p, size_t len, bool triple, unsigne
     }
     case '>': {
         if (cc->html.st != H_TEXT)
-            return compile_error(cc, line, "partial {{>%.*s}} must stand in text",
-                                 (int)arg_len, arg);
+            return compile_error(cc, line, "partial {{>%.*s}} must stand in text", (int)arg_len,
+                                 arg);
         if (!valid_partial_name(arg, arg_len))
             return compile_error(cc, line, "invalid partial name '%.*s'", (int)arg_len, arg);
         struct node *n = add_node(cc, NODE_PARTIAL, line);
@@ -608,9 +602,8 @@ compile_tag(struct compiler *cc, const char *p, size_t len, bool triple, unsigne
             buf_putc(&cc->pool, '\0');
             return true;
         }
-        break;                      /* a variable whose name starts with "_" */
-    default:
-        break;
+        break; /* a variable whose name starts with "_" */
+    default: break;
     }
 
     struct node *n = add_node(cc, NODE_VAR, line);
@@ -677,8 +670,8 @@ compile_template(struct compiler *cc, struct tmpl *t, const struct tmpl_source *
     }
     if (ok && cc->n_open) {
         struct open_section *o = &cc->open[cc->n_open - 1];
-        ok = compile_error(cc, o->line, "section '%.*s' is never closed", (int)o->name_len,
-                           o->name);
+        ok =
+            compile_error(cc, o->line, "section '%.*s' is never closed", (int)o->name_len, o->name);
     }
     if (ok && cc->html.st != H_TEXT) {
         const char *where = html_refusal(&cc->html);
@@ -736,8 +729,8 @@ dup_str(const char *s)
 }
 
 struct tmpl_set *
-tmpl_set_new(const struct tmpl_source *sources, size_t n, const char *const *raw_allow,
-             char *err, size_t errlen)
+tmpl_set_new(const struct tmpl_source *sources, size_t n, const char *const *raw_allow, char *err,
+             size_t errlen)
 {
     struct tmpl_set *set = calloc(1, sizeof *set);
     if (!set)
@@ -830,7 +823,7 @@ struct render {
     struct buf *out;
     tmpl_translate_fn translate;
     void *user;
-    size_t budget;              /* section bodies and partials still allowed */
+    size_t budget; /* section bodies and partials still allowed */
 };
 
 static bool
@@ -865,15 +858,9 @@ static void
 put_escaped(struct buf *out, const char *s, unsigned char esc)
 {
     switch (esc) {
-    case ESC_ATTR:
-        html_attr(out, s);
-        break;
-    case ESC_URL:
-        html_url_arg(out, s);
-        break;
-    default:
-        html_text(out, s);
-        break;
+    case ESC_ATTR: html_attr(out, s); break;
+    case ESC_URL: html_url_arg(out, s); break;
+    default: html_text(out, s); break;
     }
 }
 
@@ -884,9 +871,7 @@ put_value(struct buf *out, const json_t *v, unsigned char esc, bool raw)
     const char *s;
 
     switch (v ? json_typeof(v) : JSON_NULL) {
-    case JSON_STRING:
-        s = json_string_value(v);
-        break;
+    case JSON_STRING: s = json_string_value(v); break;
     case JSON_INTEGER:
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         s = num;
@@ -895,11 +880,8 @@ put_value(struct buf *out, const json_t *v, unsigned char esc, bool raw)
         snprintf(num, sizeof num, "%.15g", json_real_value(v));
         s = num;
         break;
-    case JSON_TRUE:
-        s = "true";
-        break;
-    default:
-        return;
+    case JSON_TRUE: s = "true"; break;
+    default: return;
     }
     if (raw)
         buf_puts(out, s);
@@ -912,32 +894,24 @@ is_truthy(const json_t *v)
 {
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_OBJECT:
-    case JSON_TRUE:
-        return true;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    default:
-        return false;
+    case JSON_TRUE: return true;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0.0;
+    default: return false;
     }
 }
 
 static void
-render_range(struct render *r, const struct tmpl *t, size_t i, size_t end,
-             const struct frame *f, unsigned depth)
+render_range(struct render *r, const struct tmpl *t, size_t i, size_t end, const struct frame *f,
+             unsigned depth)
 {
     while (i < end) {
         const struct node *n = &t->nodes[i];
         const char *str = t->pool + n->off;
         switch ((enum node_kind)n->kind) {
-        case NODE_TEXT:
-            buf_append(r->out, str, n->len);
-            break;
+        case NODE_TEXT: buf_append(r->out, str, n->len); break;
         case NODE_VAR:
         case NODE_RAW:
             put_value(r->out, lookup(f, str, n->len), n->esc, n->kind == NODE_RAW);
@@ -951,11 +925,11 @@ render_range(struct render *r, const struct tmpl *t, size_t i, size_t end,
                     render_range(r, t, i + 1, n->aux, f, depth);
             } else if (truthy && json_is_array(v)) {
                 for (size_t k = 0; k < json_array_size(v) && spend(r); k++) {
-                    struct frame item = {json_array_get(v, k), f};
+                    struct frame item = { json_array_get(v, k), f };
                     render_range(r, t, i + 1, n->aux, &item, depth);
                 }
             } else if (truthy && spend(r)) {
-                struct frame inner = {v, f};
+                struct frame inner = { v, f };
                 render_range(r, t, i + 1, n->aux, &inner, depth);
             }
             i = n->aux;
@@ -984,15 +958,14 @@ tmpl_render(const struct tmpl_set *set, struct buf *out, const char *name, const
     const struct tmpl *t = set && name ? find_tmpl(set, name) : NULL;
     if (!t)
         return false;
-    struct render r = {set, out, translate, user, TMPL_MAX_EXPANSIONS};
-    const struct frame root = {view, NULL};
+    struct render r = { set, out, translate, user, TMPL_MAX_EXPANSIONS };
+    const struct frame root = { view, NULL };
     render_range(&r, t, 0, t->n_nodes, &root, 0);
     return true;
 }
 
 void
-tmpl_each_msgid(const struct tmpl_set *set, void (*fn)(const char *msgid, void *user),
-                void *user)
+tmpl_each_msgid(const struct tmpl_set *set, void (*fn)(const char *msgid, void *user), void *user)
 {
     for (size_t i = 0; i < set->n; i++) {
         const struct tmpl *t = &set->tmpls[i];

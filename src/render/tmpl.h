@@ -43,7 +43,7 @@
 #include "util/buf.h"
 
 struct tmpl_source {
-    const char *name;      /* e.g. "case.html" */
+    const char *name; /* e.g. "case.html" */
     const char *text;
     size_t len;
 };
@@ -64,8 +64,8 @@ void tmpl_set_free(struct tmpl_set *set);
  * may be NULL (msgids are printed as they are). Returns false (OUT
  * unchanged) when NAME is unknown; rendering itself cannot fail. Thread-safe:
  * a compiled set is read-only. */
-bool tmpl_render(const struct tmpl_set *set, struct buf *out, const char *name,
-                 const json_t *view, tmpl_translate_fn translate, void *user);
+bool tmpl_render(const struct tmpl_set *set, struct buf *out, const char *name, const json_t *view,
+                 tmpl_translate_fn translate, void *user);
 
 /* Every msgid used in the set, for the translation check; calls FN once per
  * occurrence. */

@@ -25,7 +25,7 @@ struct db_ops {
     enum db_status (*backup)(struct db *db, const char *path, char *err, size_t errlen);
     void (*bulk_mode)(struct db *db);
     void (*protect)(struct db *db);
-    const char *migration_suffix;   /* ".sqlite.sql" */
+    const char *migration_suffix; /* ".sqlite.sql" */
 };
 
 /* The part of every connection that store/db.c uses; backends embed it first. */

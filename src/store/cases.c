@@ -4,13 +4,24 @@
 enum db_status
 db_case_insert(struct db *db, const struct case_row *c)
 {
-    const struct db_param p[] = {
-        DB_TEXT(c->id),              DB_TEXT(c->jobcenter_id),    DB_TEXT(c->client_id),
-        DB_TEXT(c->case_manager_id), DB_TEXT(c->status),          DB_TEXT(c->referral_source),
-        DB_TEXT(c->referral_date),   DB_TEXT(c->referral_reason), DB_TEXT(c->referred_by),
-        DB_TEXT(c->consent_date),    DB_TEXT(c->started_on),      DB_TEXT(c->next_review_due),
-        DB_TEXT(c->limit_date),      DB_TEXT(c->override_reason), DB_INT64(c->created_at),
-        DB_TEXT(c->closed_on),       DB_TEXT(c->closure_reason),  DB_PARAM_END};
+    const struct db_param p[] = { DB_TEXT(c->id),
+                                  DB_TEXT(c->jobcenter_id),
+                                  DB_TEXT(c->client_id),
+                                  DB_TEXT(c->case_manager_id),
+                                  DB_TEXT(c->status),
+                                  DB_TEXT(c->referral_source),
+                                  DB_TEXT(c->referral_date),
+                                  DB_TEXT(c->referral_reason),
+                                  DB_TEXT(c->referred_by),
+                                  DB_TEXT(c->consent_date),
+                                  DB_TEXT(c->started_on),
+                                  DB_TEXT(c->next_review_due),
+                                  DB_TEXT(c->limit_date),
+                                  DB_TEXT(c->override_reason),
+                                  DB_INT64(c->created_at),
+                                  DB_TEXT(c->closed_on),
+                                  DB_TEXT(c->closure_reason),
+                                  DB_PARAM_END };
     return db_exec(db,
                    "INSERT INTO cases (id, jobcenter_id, client_id, case_manager_id, status,"
                    " referral_source, referral_date, referral_reason, referred_by, consent_date,"
@@ -21,53 +32,52 @@ db_case_insert(struct db *db, const struct case_row *c)
                    p);
 }
 
-#define CASE_COLS(o)                                                                          \
-    DB_COL_STR(&(o)->id), DB_COL_STR(&(o)->jobcenter_id), DB_COL_STR(&(o)->client_id),        \
-        DB_COL_STR(&(o)->case_manager_id), DB_COL_STR(&(o)->status),                          \
-        DB_COL_STR(&(o)->referral_source), DB_COL_STR(&(o)->referral_date),                   \
-        DB_COL_STR(&(o)->referral_reason), DB_COL_STR(&(o)->referred_by),                     \
-        DB_COL_STR(&(o)->consent_date), DB_COL_STR(&(o)->started_on),                         \
-        DB_COL_STR(&(o)->next_review_due), DB_COL_STR(&(o)->plan_review_due),                 \
-        DB_COL_STR(&(o)->limit_date), DB_COL_STR(&(o)->closed_on),                            \
-        DB_COL_STR(&(o)->closure_reason), DB_COL_STR(&(o)->profile),                          \
-        DB_COL_STR(&(o)->override_reason), DB_COL_INT64(&(o)->created_at),                    \
-        DB_COL_INT64(&(o)->updated_at), DB_COL_STR(&(o)->customer_number),                    \
-        DB_COL_STR(&(o)->first_name), DB_COL_STR(&(o)->last_name),                            \
-        DB_COL_STR(&(o)->case_manager_team), DB_COL_STR(&(o)->case_manager_name),          \
+#define CASE_COLS(o)                                                                               \
+    DB_COL_STR(&(o)->id), DB_COL_STR(&(o)->jobcenter_id), DB_COL_STR(&(o)->client_id),             \
+        DB_COL_STR(&(o)->case_manager_id), DB_COL_STR(&(o)->status),                               \
+        DB_COL_STR(&(o)->referral_source), DB_COL_STR(&(o)->referral_date),                        \
+        DB_COL_STR(&(o)->referral_reason), DB_COL_STR(&(o)->referred_by),                          \
+        DB_COL_STR(&(o)->consent_date), DB_COL_STR(&(o)->started_on),                              \
+        DB_COL_STR(&(o)->next_review_due), DB_COL_STR(&(o)->plan_review_due),                      \
+        DB_COL_STR(&(o)->limit_date), DB_COL_STR(&(o)->closed_on),                                 \
+        DB_COL_STR(&(o)->closure_reason), DB_COL_STR(&(o)->profile),                               \
+        DB_COL_STR(&(o)->override_reason), DB_COL_INT64(&(o)->created_at),                         \
+        DB_COL_INT64(&(o)->updated_at), DB_COL_STR(&(o)->customer_number),                         \
+        DB_COL_STR(&(o)->first_name), DB_COL_STR(&(o)->last_name),                                 \
+        DB_COL_STR(&(o)->case_manager_team), DB_COL_STR(&(o)->case_manager_name),                  \
         DB_COL_STR(&(o)->sort_key)
 
 /* Lists are ordered by what is due: open cases by their next review (referred
  * ones by their referral date), then closed cases by closing date. */
-#define CASE_SORT_KEY                                                                         \
-    "(CASE k.status WHEN 'closed' THEN '2' || COALESCE(k.closed_on, '')"                      \
+#define CASE_SORT_KEY                                                                              \
+    "(CASE k.status WHEN 'closed' THEN '2' || COALESCE(k.closed_on, '')"                           \
     " ELSE '1' || COALESCE(k.next_review_due, k.referral_date) END)"
 
-#define CASE_SELECT                                                                           \
-    "SELECT k.id, k.jobcenter_id, k.client_id, k.case_manager_id, k.status,"                  \
-    " k.referral_source, k.referral_date, k.referral_reason, k.referred_by, k.consent_date,"  \
-    " k.started_on, k.next_review_due, k.plan_review_due, k.limit_date, k.closed_on,"         \
-    " k.closure_reason, k.profile, k.override_reason, k.created_at, k.updated_at,"            \
-    " c.customer_number, c.first_name, c.last_name, u.team_id, u.display_name, " CASE_SORT_KEY \
-    " FROM cases k JOIN clients c ON c.id = k.client_id"                                      \
+#define CASE_SELECT                                                                                \
+    "SELECT k.id, k.jobcenter_id, k.client_id, k.case_manager_id, k.status,"                       \
+    " k.referral_source, k.referral_date, k.referral_reason, k.referred_by, k.consent_date,"       \
+    " k.started_on, k.next_review_due, k.plan_review_due, k.limit_date, k.closed_on,"              \
+    " k.closure_reason, k.profile, k.override_reason, k.created_at, k.updated_at,"                 \
+    " c.customer_number, c.first_name, c.last_name, u.team_id, u.display_name, " CASE_SORT_KEY     \
+    " FROM cases k JOIN clients c ON c.id = k.client_id"                                           \
     " LEFT JOIN users u ON u.id = k.case_manager_id"
 
 enum db_status
 db_case_get(struct db *db, const char *jobcenter_id, const char *id, struct case_row *out)
 {
-    const struct db_param p[] = {DB_TEXT(id), DB_TEXT(jobcenter_id), DB_PARAM_END};
-    const struct db_column c[] = {CASE_COLS(out), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_PARAM_END };
+    const struct db_column c[] = { CASE_COLS(out), DB_COL_END };
     return db_query_one(db, CASE_SELECT " WHERE k.id = $1 AND k.jobcenter_id = $2", p, c);
 }
 
 enum db_status
-db_case_activate(struct db *db, const char *jobcenter_id, const char *id,
-                 const char *consent_date, const char *next_review_due, const char *limit_date,
-                 int64_t now)
+db_case_activate(struct db *db, const char *jobcenter_id, const char *id, const char *consent_date,
+                 const char *next_review_due, const char *limit_date, int64_t now)
 {
-    const struct db_param p[] = {DB_TEXT(id),            DB_TEXT(jobcenter_id),
-                                 DB_TEXT(consent_date),  DB_TEXT(next_review_due),
-                                 DB_TEXT(limit_date),    DB_INT64(now),
-                                 DB_PARAM_END};
+    const struct db_param p[] = { DB_TEXT(id),           DB_TEXT(jobcenter_id),
+                                  DB_TEXT(consent_date), DB_TEXT(next_review_due),
+                                  DB_TEXT(limit_date),   DB_INT64(now),
+                                  DB_PARAM_END };
     return db_exec(db,
                    "UPDATE cases SET status = 'active', consent_date = $3, started_on = $3,"
                    " next_review_due = $4, limit_date = $5, updated_at = $6"
@@ -79,8 +89,8 @@ enum db_status
 db_cases_of_client(struct db *db, const char *jobcenter_id, const char *client_id,
                    bool (*row)(void *), void *user, struct case_row *out)
 {
-    const struct db_param p[] = {DB_TEXT(client_id), DB_TEXT(jobcenter_id), DB_PARAM_END};
-    const struct db_column c[] = {CASE_COLS(out), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(client_id), DB_TEXT(jobcenter_id), DB_PARAM_END };
+    const struct db_column c[] = { CASE_COLS(out), DB_COL_END };
     return db_query_each(db,
                          CASE_SELECT " WHERE k.client_id = $1 AND k.jobcenter_id = $2"
                                      " ORDER BY k.created_at",
@@ -91,8 +101,8 @@ enum db_status
 db_case_open_exists(struct db *db, const char *jobcenter_id, const char *client_id)
 {
     int64_t one = 0;
-    const struct db_param p[] = {DB_TEXT(client_id), DB_TEXT(jobcenter_id), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_INT64(&one), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(client_id), DB_TEXT(jobcenter_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(&one), DB_COL_END };
     return db_query_one(db,
                         "SELECT 1 FROM cases WHERE client_id = $1 AND jobcenter_id = $2"
                         " AND status <> 'closed'",
@@ -103,12 +113,12 @@ enum db_status
 db_cases_list(struct db *db, const char *jobcenter_id, const struct case_filter *f,
               struct case_row *out, bool (*row)(void *), void *user)
 {
-    const struct db_param p[] = {DB_TEXT(jobcenter_id),  DB_TEXT(f->case_manager_id),
-                                 DB_TEXT(f->team_id),    DB_TEXT(f->referred_by),
-                                 DB_TEXT(f->status),     DB_TEXT(f->after_key ? f->after_key : ""),
-                                 DB_INT64(f->limit),     DB_TEXT(f->after ? f->after : ""),
-                                 DB_PARAM_END};
-    const struct db_column c[] = {CASE_COLS(out), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(f->case_manager_id),
+                                  DB_TEXT(f->team_id),   DB_TEXT(f->referred_by),
+                                  DB_TEXT(f->status),    DB_TEXT(f->after_key ? f->after_key : ""),
+                                  DB_INT64(f->limit),    DB_TEXT(f->after ? f->after : ""),
+                                  DB_PARAM_END };
+    const struct db_column c[] = { CASE_COLS(out), DB_COL_END };
     if (f->case_manager_id)
         return db_query_each(db,
                              CASE_SELECT " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
@@ -134,8 +144,8 @@ db_cases_list(struct db *db, const char *jobcenter_id, const struct case_filter 
 enum db_status
 db_caseload(struct db *db, const char *jobcenter_id, const char *user_id, int64_t *open)
 {
-    const struct db_param p[] = {DB_TEXT(jobcenter_id), DB_TEXT(user_id), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_INT64(open), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(user_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(open), DB_COL_END };
     return db_query_one(db,
                         "SELECT count(*) FROM cases WHERE jobcenter_id = $1"
                         " AND case_manager_id = $2 AND status <> 'closed'",
@@ -146,9 +156,9 @@ enum db_status
 db_case_managers_load(struct db *db, const char *jobcenter_id, const char *team_id,
                       struct load_row *out, bool (*row)(void *), void *user)
 {
-    const struct db_param p[] = {DB_TEXT(jobcenter_id), DB_TEXT(team_id), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_STR(&out->user_id), DB_COL_INT64(&out->fte_milli),
-                                  DB_COL_INT64(&out->open), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(team_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(&out->user_id), DB_COL_INT64(&out->fte_milli),
+                                   DB_COL_INT64(&out->open), DB_COL_END };
     return db_query_each(
         db,
         "SELECT u.id, u.fte_milli,"

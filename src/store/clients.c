@@ -5,11 +5,12 @@ enum db_status
 db_client_insert(struct db *db, const struct client_row *c)
 {
     const struct db_param p[] = {
-        DB_TEXT(c->id),        DB_TEXT(c->jobcenter_id), DB_TEXT(c->customer_number),
+        DB_TEXT(c->id),         DB_TEXT(c->jobcenter_id), DB_TEXT(c->customer_number),
         DB_TEXT(c->first_name), DB_TEXT(c->last_name),    DB_TEXT(c->birth_date),
-        DB_TEXT(c->street),    DB_TEXT(c->postcode),     DB_TEXT(c->city),
-        DB_TEXT(c->phone),     DB_TEXT(c->email),        DB_TEXT(c->language),
-        DB_TEXT(c->created_by), DB_INT64(c->created_at), DB_PARAM_END};
+        DB_TEXT(c->street),     DB_TEXT(c->postcode),     DB_TEXT(c->city),
+        DB_TEXT(c->phone),      DB_TEXT(c->email),        DB_TEXT(c->language),
+        DB_TEXT(c->created_by), DB_INT64(c->created_at),  DB_PARAM_END
+    };
     return db_exec(db,
                    "INSERT INTO clients (id, jobcenter_id, customer_number, first_name,"
                    " last_name, birth_date, street, postcode, city, phone, email, language,"
@@ -21,13 +22,14 @@ db_client_insert(struct db *db, const struct client_row *c)
 enum db_status
 db_client_get(struct db *db, const char *jobcenter_id, const char *id, struct client_row *o)
 {
-    const struct db_param p[] = {DB_TEXT(id), DB_TEXT(jobcenter_id), DB_PARAM_END};
+    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_PARAM_END };
     const struct db_column c[] = {
         DB_COL_STR(&o->id),         DB_COL_STR(&o->jobcenter_id), DB_COL_STR(&o->customer_number),
         DB_COL_STR(&o->first_name), DB_COL_STR(&o->last_name),    DB_COL_STR(&o->birth_date),
         DB_COL_STR(&o->street),     DB_COL_STR(&o->postcode),     DB_COL_STR(&o->city),
         DB_COL_STR(&o->phone),      DB_COL_STR(&o->email),        DB_COL_STR(&o->language),
-        DB_COL_STR(&o->created_by), DB_COL_INT64(&o->created_at), DB_COL_END};
+        DB_COL_STR(&o->created_by), DB_COL_INT64(&o->created_at), DB_COL_END
+    };
     return db_query_one(db,
                         "SELECT id, jobcenter_id, customer_number, first_name, last_name,"
                         " birth_date, street, postcode, city, phone, email, language, created_by,"
@@ -36,11 +38,10 @@ db_client_get(struct db *db, const char *jobcenter_id, const char *id, struct cl
 }
 
 enum db_status
-db_client_by_number(struct db *db, const char *jobcenter_id, const char *customer_number,
-                    char **id)
+db_client_by_number(struct db *db, const char *jobcenter_id, const char *customer_number, char **id)
 {
-    const struct db_param p[] = {DB_TEXT(jobcenter_id), DB_TEXT(customer_number), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_STR(id), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(customer_number), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(id), DB_COL_END };
     return db_query_one(
         db, "SELECT id FROM clients WHERE jobcenter_id = $1 AND customer_number = $2", p, c);
 }

@@ -156,10 +156,10 @@ static enum db_status
 migration_applied(struct db *db, int64_t version, bool *applied)
 {
     int64_t n = 0;
-    const struct db_param p[] = {DB_INT64(version), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
-    enum db_status st = db_query_one(
-        db, "SELECT count(*) FROM schema_migrations WHERE version = $1", p, c);
+    const struct db_param p[] = { DB_INT64(version), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    enum db_status st =
+        db_query_one(db, "SELECT count(*) FROM schema_migrations WHERE version = $1", p, c);
     *applied = n > 0;
     return st < 0 ? st : DB_NO_ROWS;
 }
@@ -183,8 +183,7 @@ db_migrate(struct db *db, int *applied, char *err, size_t errlen)
             continue;
         int64_t version = 0;
         if (sscanf(f->name, "%4ld", &version) != 1 || version <= 0) {
-            snprintf(err, errlen, "migration %s: name must start with a 4-digit version",
-                     f->name);
+            snprintf(err, errlen, "migration %s: name must start with a 4-digit version", f->name);
             return DB_HARD_ERROR;
         }
         bool done = false;
@@ -199,8 +198,8 @@ db_migrate(struct db *db, int *applied, char *err, size_t errlen)
         }
         st = db->ops->exec_script(db, (const char *)f->data, err, errlen);
         if (st >= 0) {
-            const struct db_param p[] = {DB_INT64(version), DB_TEXT(f->name),
-                                         DB_INT64(db_now_us()), DB_PARAM_END};
+            const struct db_param p[] = { DB_INT64(version), DB_TEXT(f->name),
+                                          DB_INT64(db_now_us()), DB_PARAM_END };
             st = db_exec(db,
                          "INSERT INTO schema_migrations (version, name, applied_at)"
                          " VALUES ($1, $2, $3)",

@@ -25,8 +25,7 @@ enum db_status db_jobcenter_count(struct db *db, int64_t *n);
 enum db_status db_team_insert(struct db *db, const char *id, const char *jobcenter_id,
                               const char *name, int64_t now);
 /* DB_ONE_ROW and *NAME when team ID exists in the Jobcenter. */
-enum db_status db_team_get(struct db *db, const char *jobcenter_id, const char *id,
-                           char **name);
+enum db_status db_team_get(struct db *db, const char *jobcenter_id, const char *id, char **name);
 /* Teams whose id or name is KEY, in any Jobcenter (command line). */
 struct team_row {
     char *id, *jobcenter_id, *name;
@@ -45,12 +44,12 @@ struct token_row {
     int64_t kind, created_at, last_seen_at, expires_at;
     char *csrf, *language;
 };
-enum db_status db_token_insert(struct db *db, const unsigned char digest[32],
-                               const char *user_id, int kind, const char *csrf,
-                               const char *language, int64_t now, int64_t expires_at);
+enum db_status db_token_insert(struct db *db, const unsigned char digest[32], const char *user_id,
+                               int kind, const char *csrf, const char *language, int64_t now,
+                               int64_t expires_at);
 /* The token with DIGEST if not revoked, with its user. */
-enum db_status db_token_lookup(struct db *db, const unsigned char digest[32],
-                               struct token_row *tok, struct user_row *user);
+enum db_status db_token_lookup(struct db *db, const unsigned char digest[32], struct token_row *tok,
+                               struct user_row *user);
 enum db_status db_token_touch(struct db *db, const unsigned char digest[32], int64_t now);
 enum db_status db_token_revoke(struct db *db, const unsigned char digest[32], int64_t now);
 enum db_status db_token_set_language(struct db *db, const unsigned char digest[32],
@@ -81,7 +80,7 @@ struct case_row {
     int64_t created_at, updated_at;
     /* joined */
     char *customer_number, *first_name, *last_name, *case_manager_team, *case_manager_name;
-    char *sort_key;   /* the list order: what is due first */
+    char *sort_key; /* the list order: what is due first */
 };
 
 enum db_status db_case_insert(struct db *db, const struct case_row *c);
@@ -91,12 +90,10 @@ enum db_status db_case_activate(struct db *db, const char *jobcenter_id, const c
                                 const char *consent_date, const char *next_review_due,
                                 const char *limit_date, int64_t now);
 /* The client's cases (all statuses), for the client access check. */
-enum db_status db_cases_of_client(struct db *db, const char *jobcenter_id,
-                                  const char *client_id, bool (*row)(void *), void *user,
-                                  struct case_row *out);
+enum db_status db_cases_of_client(struct db *db, const char *jobcenter_id, const char *client_id,
+                                  bool (*row)(void *), void *user, struct case_row *out);
 /* DB_ONE_ROW when the client has a case that is not closed. */
-enum db_status db_case_open_exists(struct db *db, const char *jobcenter_id,
-                                   const char *client_id);
+enum db_status db_case_open_exists(struct db *db, const char *jobcenter_id, const char *client_id);
 
 /* Case lists, ordered by sort_key, then id. Exactly one of CASE_MANAGER_ID,
  * TEAM_ID, REFERRED_BY is set; STATUS may be NULL; AFTER_KEY and AFTER are
@@ -105,9 +102,8 @@ struct case_filter {
     const char *case_manager_id, *team_id, *referred_by, *status, *after_key, *after;
     int64_t limit;
 };
-enum db_status db_cases_list(struct db *db, const char *jobcenter_id,
-                             const struct case_filter *f, struct case_row *out,
-                             bool (*row)(void *), void *user);
+enum db_status db_cases_list(struct db *db, const char *jobcenter_id, const struct case_filter *f,
+                             struct case_row *out, bool (*row)(void *), void *user);
 
 /* Open (not closed) cases of case manager USER_ID. */
 enum db_status db_caseload(struct db *db, const char *jobcenter_id, const char *user_id,
@@ -119,8 +115,7 @@ struct load_row {
     char *user_id;
     int64_t fte_milli, open;
 };
-enum db_status db_case_managers_load(struct db *db, const char *jobcenter_id,
-                                     const char *team_id, struct load_row *out,
-                                     bool (*row)(void *), void *user);
+enum db_status db_case_managers_load(struct db *db, const char *jobcenter_id, const char *team_id,
+                                     struct load_row *out, bool (*row)(void *), void *user);
 
 #endif

@@ -24,9 +24,9 @@
 struct arena;
 
 enum db_status {
-    DB_CONSTRAINT = -3,  /* a UNIQUE/CHECK/foreign key constraint refused the write */
-    DB_HARD_ERROR = -2,  /* bug or outage: log, answer 500/503 */
-    DB_RETRY = -1,       /* busy / serialization failure: db_run_tx() reruns */
+    DB_CONSTRAINT = -3, /* a UNIQUE/CHECK/foreign key constraint refused the write */
+    DB_HARD_ERROR = -2, /* bug or outage: log, answer 500/503 */
+    DB_RETRY = -1,      /* busy / serialization failure: db_run_tx() reruns */
     DB_NO_ROWS = 0,
     DB_ONE_ROW = 1,
 };
@@ -35,37 +35,67 @@ enum db_type { DB_T_END = 0, DB_T_NULL, DB_T_TEXT, DB_T_INT64, DB_T_BLOB };
 
 struct db_param {
     enum db_type type;
-    const char *text;     /* DB_T_TEXT: NUL-terminated; NULL binds SQL NULL */
+    const char *text; /* DB_T_TEXT: NUL-terminated; NULL binds SQL NULL */
     int64_t i;
     const void *blob;
     size_t len;
 };
 
-#define DB_TEXT(s) {DB_T_TEXT, (s), 0, NULL, 0}
-#define DB_INT64(v) {DB_T_INT64, NULL, (v), NULL, 0}
-#define DB_BLOB(p, n) {DB_T_BLOB, NULL, 0, (p), (n)}
-#define DB_NULL {DB_T_NULL, NULL, 0, NULL, 0}
-#define DB_PARAM_END {DB_T_END, NULL, 0, NULL, 0}
+#define DB_TEXT(s)                                                                                 \
+    {                                                                                              \
+        DB_T_TEXT, (s), 0, NULL, 0                                                                 \
+    }
+#define DB_INT64(v)                                                                                \
+    {                                                                                              \
+        DB_T_INT64, NULL, (v), NULL, 0                                                             \
+    }
+#define DB_BLOB(p, n)                                                                              \
+    {                                                                                              \
+        DB_T_BLOB, NULL, 0, (p), (n)                                                               \
+    }
+#define DB_NULL                                                                                    \
+    {                                                                                              \
+        DB_T_NULL, NULL, 0, NULL, 0                                                                \
+    }
+#define DB_PARAM_END                                                                               \
+    {                                                                                              \
+        DB_T_END, NULL, 0, NULL, 0                                                                 \
+    }
 
 enum db_col_type { DB_C_END = 0, DB_C_TEXT, DB_C_STR, DB_C_INT64, DB_C_BLOB };
 
 /* Result columns are taken by position, in SELECT order. */
 struct db_column {
     enum db_col_type type;
-    void *dst;        /* DB_C_TEXT: char[size]; DB_C_STR: char ** (arena copy, NULL for SQL NULL);
-                         DB_C_INT64: int64_t *; DB_C_BLOB: unsigned char[size] */
+    void *dst; /* DB_C_TEXT: char[size]; DB_C_STR: char ** (arena copy, NULL for SQL NULL);
+                  DB_C_INT64: int64_t *; DB_C_BLOB: unsigned char[size] */
     size_t size;
-    size_t *len;      /* DB_C_BLOB: bytes copied */
+    size_t *len; /* DB_C_BLOB: bytes copied */
 };
 
 /* Fixed buffer: SQL NULL gives "", a longer value is DB_HARD_ERROR. */
-#define DB_COL_TEXT(buf, sz) {DB_C_TEXT, (buf), (sz), NULL}
+#define DB_COL_TEXT(buf, sz)                                                                       \
+    {                                                                                              \
+        DB_C_TEXT, (buf), (sz), NULL                                                               \
+    }
 /* Arena copy (db_set_arena) or NULL for SQL NULL. */
-#define DB_COL_STR(pp) {DB_C_STR, (pp), 0, NULL}
+#define DB_COL_STR(pp)                                                                             \
+    {                                                                                              \
+        DB_C_STR, (pp), 0, NULL                                                                    \
+    }
 /* SQL NULL gives 0. */
-#define DB_COL_INT64(p) {DB_C_INT64, (p), 0, NULL}
-#define DB_COL_BLOB(buf, sz, lenp) {DB_C_BLOB, (buf), (sz), (lenp)}
-#define DB_COL_END {DB_C_END, NULL, 0, NULL}
+#define DB_COL_INT64(p)                                                                            \
+    {                                                                                              \
+        DB_C_INT64, (p), 0, NULL                                                                   \
+    }
+#define DB_COL_BLOB(buf, sz, lenp)                                                                 \
+    {                                                                                              \
+        DB_C_BLOB, (buf), (sz), (lenp)                                                             \
+    }
+#define DB_COL_END                                                                                 \
+    {                                                                                              \
+        DB_C_END, NULL, 0, NULL                                                                    \
+    }
 
 struct db;
 
@@ -96,8 +126,7 @@ enum db_status db_query_one(struct db *db, const char *sql, const struct db_para
 /* Each row into COLS, then ROW(USER); ROW returns false to stop early.
  * Returns DB_ONE_ROW when at least one row came, DB_NO_ROWS when none. */
 enum db_status db_query_each(struct db *db, const char *sql, const struct db_param *params,
-                             const struct db_column *cols, bool (*row)(void *user),
-                             void *user);
+                             const struct db_column *cols, bool (*row)(void *user), void *user);
 
 /* Transactions. db_begin(WRITE=true) takes the write lock at once. */
 enum db_status db_begin(struct db *db, bool write);

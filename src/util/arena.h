@@ -13,7 +13,10 @@ struct arena {
     struct arena_block *head;
 };
 
-#define ARENA_INIT {NULL}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 
 /* N bytes, aligned for any type, zeroed. */
 void *arena_alloc(struct arena *a, size_t n);

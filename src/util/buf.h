@@ -16,7 +16,10 @@ struct buf {
     size_t cap;
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Append N bytes from P. */
 void buf_append(struct buf *b, const char *p, size_t n);

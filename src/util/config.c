@@ -26,17 +26,17 @@
 #include <strings.h>
 
 enum setting_type {
-    SET_STRING,  /* free text (no control characters) plus an optional check */
-    SET_PATH,    /* a file system path; "" where the doc says so */
-    SET_UINT,    /* decimal digits only, min..max */
-    SET_BOOL,    /* true/false, yes/no, on/off, 1/0 */
-    SET_ENUM,    /* one of choices[], exactly */
+    SET_STRING, /* free text (no control characters) plus an optional check */
+    SET_PATH,   /* a file system path; "" where the doc says so */
+    SET_UINT,   /* decimal digits only, min..max */
+    SET_BOOL,   /* true/false, yes/no, on/off, 1/0 */
+    SET_ENUM,   /* one of choices[], exactly */
 };
 
 enum setting_secret {
     SECRET_NONE,
-    SECRET_ALL,           /* the whole value is printed as *** */
-    SECRET_URL_PASSWORD,  /* a URL whose password (user:PASSWORD@, ?password=) is *** */
+    SECRET_ALL,          /* the whole value is printed as *** */
+    SECRET_URL_PASSWORD, /* a URL whose password (user:PASSWORD@, ?password=) is *** */
 };
 
 /* Extra validation for a string value: NULL when fine, else what it must be. */
@@ -45,54 +45,62 @@ typedef const char *(*setting_check)(const char *value);
 struct setting {
     const char *section;
     const char *key;
-    const char *name;            /* "section.key" */
+    const char *name; /* "section.key" */
     enum setting_type type;
-    const char *def;             /* the default, as it would be written in the file */
-    size_t offset;               /* into struct config */
-    size_t size;                 /* of the field (strings: including the NUL) */
-    unsigned min, max;           /* SET_UINT */
-    const char *const *choices;  /* SET_ENUM, NULL-terminated */
-    setting_check check;         /* SET_STRING, optional */
+    const char *def;            /* the default, as it would be written in the file */
+    size_t offset;              /* into struct config */
+    size_t size;                /* of the field (strings: including the NUL) */
+    unsigned min, max;          /* SET_UINT */
+    const char *const *choices; /* SET_ENUM, NULL-terminated */
+    setting_check check;        /* SET_STRING, optional */
     enum setting_secret secret;
     const char *doc;
 };
 
 /* A compile-time check that struct config's FIELD has type T: a mismatch
  * makes an array of size -1. Adds 0 to the offset. */
-#define FIELD_IS(field, T) \
-    (0 * sizeof(char[_Generic(((struct config *)0)->field, T: 1, default: -1)]))
+#define FIELD_IS(field, T)                                                                         \
+    (0 * sizeof(char[_Generic(((struct config *)0)->field, T : 1, default : -1)]))
 
 /* The key is also the name of the field in struct config. */
-#define FIELD(sec, key_, T)                                                                  \
-    .section = #sec, .key = #key_, .name = #sec "." #key_,                                  \
-    .offset = offsetof(struct config, key_) + FIELD_IS(key_, T),                            \
+#define FIELD(sec, key_, T)                                                                        \
+    .section = #sec, .key = #key_, .name = #sec "." #key_,                                         \
+    .offset = offsetof(struct config, key_) + FIELD_IS(key_, T),                                   \
     .size = sizeof(((struct config *)0)->key_)
 
-#define SETTING_STR(sec, key_, def_, check_, secret_, doc_) \
-    { FIELD(sec, key_, char *), .type = SET_STRING, .def = def_, .check = check_, \
-      .secret = secret_, .doc = doc_ }
-#define SETTING_PATH(sec, key_, def_, doc_) \
-    { FIELD(sec, key_, char *), .type = SET_PATH, .def = def_, .doc = doc_ }
-#define SETTING_UINT(sec, key_, def_, min_, max_, doc_) \
-    { FIELD(sec, key_, unsigned), .type = SET_UINT, .def = #def_, .min = min_, .max = max_, \
-      .doc = doc_ }
-#define SETTING_BOOL(sec, key_, def_, doc_) \
-    { FIELD(sec, key_, bool), .type = SET_BOOL, .def = #def_, .doc = doc_ }
-#define SETTING_ENUM(sec, key_, def_, choices_, doc_) \
-    { FIELD(sec, key_, char *), .type = SET_ENUM, .def = def_, .choices = choices_, \
-      .doc = doc_ }
+#define SETTING_STR(sec, key_, def_, check_, secret_, doc_)                                        \
+    {                                                                                              \
+        FIELD(sec, key_, char *), .type = SET_STRING, .def = def_, .check = check_,                \
+                                  .secret = secret_, .doc = doc_                                   \
+    }
+#define SETTING_PATH(sec, key_, def_, doc_)                                                        \
+    {                                                                                              \
+        FIELD(sec, key_, char *), .type = SET_PATH, .def = def_, .doc = doc_                       \
+    }
+#define SETTING_UINT(sec, key_, def_, min_, max_, doc_)                                            \
+    {                                                                                              \
+        FIELD(sec, key_, unsigned), .type = SET_UINT, .def = #def_, .min = min_, .max = max_,      \
+                                    .doc = doc_                                                    \
+    }
+#define SETTING_BOOL(sec, key_, def_, doc_)                                                        \
+    {                                                                                              \
+        FIELD(sec, key_, bool), .type = SET_BOOL, .def = #def_, .doc = doc_                        \
+    }
+#define SETTING_ENUM(sec, key_, def_, choices_, doc_)                                              \
+    {                                                                                              \
+        FIELD(sec, key_, char *), .type = SET_ENUM, .def = def_, .choices = choices_, .doc = doc_  \
+    }
 
 static const char *check_listen(const char *value);
 static const char *check_db_url(const char *value);
 
-static const char *const languages[] = {"de", "en", NULL};
-static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL};
+static const char *const languages[] = { "de", "en", NULL };
+static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 
 static const struct setting settings[] = {
     SETTING_STR(server, listen, "127.0.0.1:8080", check_listen, SECRET_NONE,
                 "address and port to listen on (HOST:PORT; port 0 picks a free one)"),
-    SETTING_UINT(server, threads, 4, 1, 64,
-                 "worker threads of the HTTP server"),
+    SETTING_UINT(server, threads, 4, 1, 64, "worker threads of the HTTP server"),
     SETTING_UINT(server, max_connections, 1024, 1, 100000,
                  "open connections at most; more are refused"),
     SETTING_UINT(server, connection_timeout, 30, 1, 3600,
@@ -121,8 +129,7 @@ static const struct setting settings[] = {
                  "a browser session ends after this many idle minutes"),
     SETTING_UINT(session, absolute_hours, 12, 1, 168,
                  "a browser session ends this many hours after login"),
-    SETTING_UINT(session, token_hours, 24, 1, 8760,
-                 "lifetime of an API token in hours"),
+    SETTING_UINT(session, token_hours, 24, 1, 8760, "lifetime of an API token in hours"),
     SETTING_UINT(session, login_max_failures, 5, 1, 1000,
                  "failed logins per user or address within the window before 429"),
     SETTING_UINT(session, login_window_seconds, 900, 1, 86400,
@@ -140,8 +147,7 @@ static const struct setting settings[] = {
 
     SETTING_ENUM(log, log_level, "info", log_levels,
                  "least important message logged: error, warn, info or debug"),
-    SETTING_BOOL(log, access_log, true,
-                 "one line per request on stderr"),
+    SETTING_BOOL(log, access_log, true, "one line per request on stderr"),
 };
 
 enum { N_SETTINGS = sizeof settings / sizeof settings[0] };
@@ -222,15 +228,9 @@ static void
 show_value(struct buf *out, const struct setting *s, const char *value)
 {
     switch (s->secret) {
-    case SECRET_ALL:
-        buf_puts(out, "***");
-        break;
-    case SECRET_URL_PASSWORD:
-        mask_url(out, value);
-        break;
-    case SECRET_NONE:
-        buf_puts(out, value);
-        break;
+    case SECRET_ALL: buf_puts(out, "***"); break;
+    case SECRET_URL_PASSWORD: mask_url(out, value); break;
+    case SECRET_NONE: buf_puts(out, value); break;
     }
 }
 
@@ -277,8 +277,8 @@ parse_uint(const char *s, unsigned *out)
 static bool
 parse_bool(const char *s, bool *out)
 {
-    static const char *const yes[] = {"true", "yes", "on", "1"};
-    static const char *const no[] = {"false", "no", "off", "0"};
+    static const char *const yes[] = { "true", "yes", "on", "1" };
+    static const char *const no[] = { "false", "no", "off", "0" };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         if (strcasecmp(s, yes[i]) == 0) {
             *out = true;
@@ -388,7 +388,7 @@ setting_apply(const struct setting *s, struct config *cfg, const char *value, ch
         for (const char *const *c = s->choices; *c; c++) {
             if (strcmp(value, *c) == 0) {
                 if (strlen(value) >= s->size)
-                    abort();  /* a choice longer than its field: fix the table */
+                    abort(); /* a choice longer than its field: fix the table */
                 memcpy(field, value, strlen(value) + 1);
                 return true;
             }
@@ -473,10 +473,10 @@ struct file_ctx {
     FILE *f;
     const char *path;
     struct config *cfg;
-    int lineno;                    /* of the line inih is working on */
-    bool indented;                 /* that line starts with blank space */
-    int seen_line[N_SETTINGS];     /* where each key was set, 0 = not yet */
-    int err_line;                  /* of the first error we explained, 0 = none */
+    int lineno;                /* of the line inih is working on */
+    bool indented;             /* that line starts with blank space */
+    int seen_line[N_SETTINGS]; /* where each key was set, 0 = not yet */
+    int err_line;              /* of the first error we explained, 0 = none */
     char err[1024];
 };
 
@@ -522,8 +522,10 @@ file_read_line(char *str, int num, void *stream)
         if (c != EOF && c != '\n') {
             while (c != EOF && c != '\n')
                 c = getc(ctx->f);
-            file_fail(ctx, "line too long (at most %d bytes; set longer values in the"
-                      " environment)", num - 1);
+            file_fail(ctx,
+                      "line too long (at most %d bytes; set longer values in the"
+                      " environment)",
+                      num - 1);
             str[0] = '\0';
         }
     }
@@ -537,7 +539,7 @@ file_handle(void *user, const char *section, const char *name, const char *value
     struct file_ctx *ctx = user;
 
     if (ctx->err_line)
-        return 1;  /* only the first error is reported; inih keeps its own first line */
+        return 1; /* only the first error is reported; inih keeps its own first line */
     if (!section[0]) {
         file_fail(ctx, "key '%s' outside any [section]", name);
         return 0;
@@ -550,8 +552,10 @@ file_handle(void *user, const char *section, const char *name, const char *value
     size_t i = (size_t)(s - settings);
     if (ctx->seen_line[i]) {
         if (ctx->indented)
-            file_fail(ctx, "indented line continues %s from line %d; a value must fit on"
-                      " one line", s->name, ctx->seen_line[i]);
+            file_fail(ctx,
+                      "indented line continues %s from line %d; a value must fit on"
+                      " one line",
+                      s->name, ctx->seen_line[i]);
         else
             file_fail(ctx, "%s is set again (first on line %d)", s->name, ctx->seen_line[i]);
         return 0;
@@ -572,7 +576,7 @@ bool
 config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 {
     struct config copy = *cfg;
-    struct file_ctx ctx = {.path = path, .cfg = &copy};
+    struct file_ctx ctx = { .path = path, .cfg = &copy };
 
     ctx.f = fopen(path, "r");
     if (!ctx.f) {
@@ -593,8 +597,10 @@ config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)
     }
     if (rc > 0 && (!ctx.err_line || rc < ctx.err_line)) {
         /* a line inih could not parse; our handler never saw it */
-        set_err(err, errlen, "%s:%d: syntax error (expected [section], key = value,"
-                " or a comment starting with ; or #)", path, rc);
+        set_err(err, errlen,
+                "%s:%d: syntax error (expected [section], key = value,"
+                " or a comment starting with ; or #)",
+                path, rc);
         return false;
     }
     if (ctx.err_line) {
@@ -674,8 +680,10 @@ config_load_env(struct config *cfg, char *const *envp, char *err, size_t errlen)
                 s = &settings[i];
         }
         if (!s) {
-            set_err(err, errlen, "environment variable %.*s: unknown setting (expected"
-                    " LOTSE_<SECTION>_<KEY> for a key of etc/lotse.ini)", (int)len, entry);
+            set_err(err, errlen,
+                    "environment variable %.*s: unknown setting (expected"
+                    " LOTSE_<SECTION>_<KEY> for a key of etc/lotse.ini)",
+                    (int)len, entry);
             return false;
         }
         char prefix[128];
@@ -690,8 +698,8 @@ config_load_env(struct config *cfg, char *const *envp, char *err, size_t errlen)
 /* --- command line ------------------------------------------------------- */
 
 bool
-config_set(struct config *cfg, const char *dotted_key, const char *value,
-           enum config_source source, char *err, size_t errlen)
+config_set(struct config *cfg, const char *dotted_key, const char *value, enum config_source source,
+           char *err, size_t errlen)
 {
     const char *prefix = source <= CONFIG_CLI ? source_names[source] : "setting";
     const struct setting *s = NULL;
@@ -739,9 +747,7 @@ config_print(const struct config *cfg, FILE *out)
         }
         case SET_ENUM:
         case SET_STRING:
-        case SET_PATH:
-            show_value(&b, s, field);
-            break;
+        case SET_PATH: show_value(&b, s, field); break;
         }
         buf_putc(&b, '\n');
     }

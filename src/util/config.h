@@ -14,35 +14,35 @@
 
 struct config {
     /* [server] */
-    char listen[128];             /* HOST:PORT, port 0 = ephemeral */
-    unsigned threads;             /* MHD pool threads, 1..64 */
-    unsigned max_connections;     /* 1..100000 */
-    unsigned connection_timeout;  /* seconds of idleness before a connection is closed, 1..3600 */
-    unsigned request_timeout;     /* seconds a request may take to arrive in full, 1..3600 */
-    unsigned max_header_bytes;    /* MHD memory per connection for headers, 4096..1048576 */
-    unsigned max_body_bytes;      /* 1024..16777216; the API contract says 1 MiB */
-    bool tls;                     /* sessions cookies get Secure (TLS terminated in front) */
-    char static_dir[512];         /* "" = serve embedded assets */
+    char listen[128];            /* HOST:PORT, port 0 = ephemeral */
+    unsigned threads;            /* MHD pool threads, 1..64 */
+    unsigned max_connections;    /* 1..100000 */
+    unsigned connection_timeout; /* seconds of idleness before a connection is closed, 1..3600 */
+    unsigned request_timeout;    /* seconds a request may take to arrive in full, 1..3600 */
+    unsigned max_header_bytes;   /* MHD memory per connection for headers, 4096..1048576 */
+    unsigned max_body_bytes;     /* 1024..16777216; the API contract says 1 MiB */
+    bool tls;                    /* sessions cookies get Secure (TLS terminated in front) */
+    char static_dir[512];        /* "" = serve embedded assets */
     /* [store] */
-    char db_url[1024];            /* sqlite:PATH or postgresql://... */
-    unsigned busy_timeout_ms;     /* 0..60000 */
-    unsigned audit_batch_max;     /* entries per group commit, 1..10000 */
-    unsigned audit_linger_us;     /* how long the writer waits to fill a batch, 0..100000 */
+    char db_url[1024];        /* sqlite:PATH or postgresql://... */
+    unsigned busy_timeout_ms; /* 0..60000 */
+    unsigned audit_batch_max; /* entries per group commit, 1..10000 */
+    unsigned audit_linger_us; /* how long the writer waits to fill a batch, 0..100000 */
     /* [session] */
-    unsigned idle_minutes;        /* browser session idle timeout, 1..1440 */
-    unsigned absolute_hours;      /* browser session absolute timeout, 1..168 */
-    unsigned token_hours;         /* API token lifetime, 1..8760 */
-    unsigned login_max_failures;  /* failures per user or address before 429, 1..1000 */
-    unsigned login_window_seconds;/* window for counting failures and lockout, 1..86400 */
-    unsigned hash_concurrency;    /* argon2id hashes at once, 1..16 */
+    unsigned idle_minutes;         /* browser session idle timeout, 1..1440 */
+    unsigned absolute_hours;       /* browser session absolute timeout, 1..168 */
+    unsigned token_hours;          /* API token lifetime, 1..8760 */
+    unsigned login_max_failures;   /* failures per user or address before 429, 1..1000 */
+    unsigned login_window_seconds; /* window for counting failures and lockout, 1..86400 */
+    unsigned hash_concurrency;     /* argon2id hashes at once, 1..16 */
     /* [cases] */
-    unsigned caseload_per_fte;    /* open cases per full-time case manager, 1..1000 */
+    unsigned caseload_per_fte; /* open cases per full-time case manager, 1..1000 */
     /* [ui] */
-    char default_language[8];     /* de or en */
-    char locale_dir[512];         /* where lotse.mo files are; "" = built-in default */
+    char default_language[8]; /* de or en */
+    char locale_dir[512];     /* where lotse.mo files are; "" = built-in default */
     /* [log] */
-    char log_level[8];            /* error, warn, info, debug */
-    bool access_log;              /* one line per request on stderr */
+    char log_level[8]; /* error, warn, info, debug */
+    bool access_log;   /* one line per request on stderr */
 };
 
 enum config_source { CONFIG_FILE, CONFIG_ENV, CONFIG_CLI };

@@ -13,8 +13,7 @@ crypto_init(void)
 bool
 password_hash(const char *password, char out[CRYPTO_PWHASH_STR])
 {
-    return crypto_pwhash_str(out, password, strlen(password),
-                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                              crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
 }
 
@@ -41,8 +40,8 @@ token_new(char out[44])
 void
 token_digest(const char *token, unsigned char out[CRYPTO_HASH_BYTES])
 {
-    crypto_generichash(out, CRYPTO_HASH_BYTES, (const unsigned char *)token, strlen(token),
-                       NULL, 0);
+    crypto_generichash(out, CRYPTO_HASH_BYTES, (const unsigned char *)token, strlen(token), NULL,
+                       0);
 }
 
 void

@@ -22,15 +22,15 @@ is_leap(int y)
 static int
 days_in_month(int y, int m)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
 bool
 date_valid(struct date d)
 {
-    return d.y >= 1 && d.y <= 9999 && d.m >= 1 && d.m <= 12 && d.d >= 1
-        && d.d <= days_in_month(d.y, d.m);
+    return d.y >= 1 && d.y <= 9999 && d.m >= 1 && d.m <= 12 && d.d >= 1 &&
+           d.d <= days_in_month(d.y, d.m);
 }
 
 bool
@@ -52,10 +52,10 @@ date_to_days(struct date d)
 {
     int64_t y = d.m <= 2 ? d.y - 1 : d.y;
     int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;                                   /* 0..399 */
-    int64_t mp = d.m > 2 ? d.m - 3 : d.m + 9;                      /* March = 0 */
-    int64_t doy = (153 * mp + 2) / 5 + d.d - 1;                    /* 0..365 */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* 0..146096 */
+    int64_t yoe = y - era * 400;                         /* 0..399 */
+    int64_t mp = d.m > 2 ? d.m - 3 : d.m + 9;            /* March = 0 */
+    int64_t doy = (153 * mp + 2) / 5 + d.d - 1;          /* 0..365 */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
     return era * 146097 + doe - 719468;
 }
 
@@ -74,7 +74,7 @@ date_from_days(int64_t days)
     int d = (int)(doy - (153 * mp + 2) / 5 + 1);
     int m = (int)(mp < 10 ? mp + 3 : mp - 9);
     int64_t y = yoe + era * 400 + (m <= 2);
-    return (struct date){(int)y, m, d};
+    return (struct date){ (int)y, m, d };
 }
 
 int
@@ -110,7 +110,7 @@ date_add_months(struct date d, int n)
     int64_t y = floor_div(months, 12);
     if (y < 1 || y > 9999)
         return DATE_NONE;
-    struct date r = {(int)y, (int)(months - y * 12) + 1, 0};
+    struct date r = { (int)y, (int)(months - y * 12) + 1, 0 };
     int last = days_in_month(r.y, r.m);
     r.d = d.d < last ? d.d : last;
     return r;
@@ -154,8 +154,8 @@ bool
 date_parse(const char *s, struct date *out)
 {
     struct date d;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !read_digits(s, 4, &d.y)
-        || !read_digits(s + 5, 2, &d.m) || !read_digits(s + 8, 2, &d.d) || !date_in_range(d))
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !read_digits(s, 4, &d.y) ||
+        !read_digits(s + 5, 2, &d.m) || !read_digits(s + 8, 2, &d.d) || !date_in_range(d))
         return false;
     *out = d;
     return true;
@@ -165,8 +165,8 @@ bool
 date_parse_de(const char *s, struct date *out)
 {
     struct date d;
-    if (strlen(s) != 10 || s[2] != '.' || s[5] != '.' || !read_digits(s, 2, &d.d)
-        || !read_digits(s + 3, 2, &d.m) || !read_digits(s + 6, 4, &d.y) || !date_in_range(d))
+    if (strlen(s) != 10 || s[2] != '.' || s[5] != '.' || !read_digits(s, 2, &d.d) ||
+        !read_digits(s + 3, 2, &d.m) || !read_digits(s + 6, 4, &d.y) || !date_in_range(d))
         return false;
     *out = d;
     return true;
@@ -221,7 +221,7 @@ date_today_berlin(time_t now)
     struct tm tm;
     if (!berlin_tm((int64_t)now, &tm))
         return DATE_NONE;
-    struct date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    struct date d = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
     return date_valid(d) ? d : DATE_NONE;
 }
 
@@ -233,7 +233,7 @@ instant_format_berlin(int64_t t, char out[18])
     out[0] = '\0';
     if (!berlin_tm(t, &tm))
         return;
-    struct date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    struct date d = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
     if (!date_valid(d))
         return;
     date_format_de(d, out);
@@ -298,12 +298,12 @@ instant_parse(const char *s, int64_t *out)
     struct date d;
     int hh, mm, ss;
 
-    if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't')
-        || s[13] != ':' || s[16] != ':')
+    if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+        s[13] != ':' || s[16] != ':')
         return false;
-    if (!read_digits(s, 4, &d.y) || !read_digits(s + 5, 2, &d.m) || !read_digits(s + 8, 2, &d.d)
-        || !read_digits(s + 11, 2, &hh) || !read_digits(s + 14, 2, &mm)
-        || !read_digits(s + 17, 2, &ss))
+    if (!read_digits(s, 4, &d.y) || !read_digits(s + 5, 2, &d.m) || !read_digits(s + 8, 2, &d.d) ||
+        !read_digits(s + 11, 2, &hh) || !read_digits(s + 14, 2, &mm) ||
+        !read_digits(s + 17, 2, &ss))
         return false;
     if (!date_in_range(d) || hh > 23 || mm > 59 || ss > 59)
         return false;

@@ -11,10 +11,10 @@
 #include <time.h>
 
 struct date {
-    int y, m, d;   /* 1..9999, 1..12, 1..31; {0,0,0} means "no date" */
+    int y, m, d; /* 1..9999, 1..12, 1..31; {0,0,0} means "no date" */
 };
 
-#define DATE_NONE ((struct date){0, 0, 0})
+#define DATE_NONE ((struct date){ 0, 0, 0 })
 
 bool date_valid(struct date d);
 bool date_is_none(struct date d);

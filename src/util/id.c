@@ -5,7 +5,7 @@
 
 #include "util/crypto.h"
 
-static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz";   /* Crockford, lower case */
+static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz"; /* Crockford, lower case */
 
 static void
 id_encode(const char *prefix, const unsigned char raw[13], char out[ID_MAX])

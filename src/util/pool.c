@@ -64,7 +64,7 @@ pool_submit(struct pool *p, void (*fn)(void *), void (*done)(void *), void *arg)
     struct pool_item *it = malloc(sizeof *it);
     if (!it)
         abort();
-    *it = (struct pool_item){fn, done, arg, NULL};
+    *it = (struct pool_item){ fn, done, arg, NULL };
     pthread_mutex_lock(&p->mu);
     if (p->tail)
         p->tail->next = it;

@@ -25,8 +25,10 @@ de_date(json_t *obj, const char *key)
 static void
 decorate_case(struct request *req, json_t *c)
 {
-    static const char *const keys[] = {"consent_date", "started_on", "next_review_due",
-                                       "plan_review_due", "limit_date", "closed_on", NULL};
+    static const char *const keys[] = {
+        "consent_date", "started_on", "next_review_due", "plan_review_due", "limit_date",
+        "closed_on",    NULL
+    };
     for (const char *const *k = keys; *k; k++)
         de_date(c, *k);
     json_t *r = json_object_get(c, "referral");
@@ -43,9 +45,9 @@ decorate_case(struct request *req, json_t *c)
         json_object_set_new(c, "closure_reason_label", json_string(http_tr(req, reason)));
     const char *src = r ? json_string_value(json_object_get(r, "source")) : NULL;
     if (src)
-        json_object_set_new(r, "source_label",
-                            json_string(http_tr(req, strcmp(src, "self") == 0 ? "self-referral"
-                                                                              : "placement")));
+        json_object_set_new(
+            r, "source_label",
+            json_string(http_tr(req, strcmp(src, "self") == 0 ? "self-referral" : "placement")));
 }
 
 enum http_result
@@ -54,8 +56,9 @@ web_home(struct request *req)
     const char *status = http_query(req, "status");
     if (status && !status[0])
         status = NULL;
-    struct case_list_query q = {.status = status, .cursor = http_query(req, "cursor"),
-                                .limit = 50};
+    struct case_list_query q = { .status = status,
+                                 .cursor = http_query(req, "cursor"),
+                                 .limit = 50 };
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
     json_t *v;
@@ -75,15 +78,16 @@ web_home(struct request *req)
         v = json_object();
         json_object_set_new(v, "no_cases_role", json_true());
     }
-    json_object_set_new(v, "title", json_string(http_tr(req, (req->actor.roles & ROLE_CASE_MANAGER)
-                                                                 ? "My cases"
-                                                                 : "Cases")));
-    static const char *const filters[] = {"", "referred", "active", "closed", NULL};
+    json_object_set_new(
+        v, "title",
+        json_string(http_tr(req, (req->actor.roles & ROLE_CASE_MANAGER) ? "My cases" : "Cases")));
+    static const char *const filters[] = { "", "referred", "active", "closed", NULL };
     json_t *fl = json_array();
     for (const char *const *f = filters; *f; f++) {
         json_t *o = json_object();
         json_object_set_new(o, "value", json_string(*f));
-        json_object_set_new(o, "label", json_string(http_tr(req, (*f)[0] ? *f : "all open and closed")));
+        json_object_set_new(o, "label",
+                            json_string(http_tr(req, (*f)[0] ? *f : "all open and closed")));
         bool cur = (status && strcmp(status, *f) == 0) || (!status && !(*f)[0]);
         json_object_set_new(o, "current", json_boolean(cur));
         json_array_append_new(fl, o);
@@ -104,9 +108,9 @@ intake_view(struct request *req, json_t *form, const struct problem *pb)
         date_format_de(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
         json_t *r = json_object();
         json_object_set_new(r, "date", json_string(today));
-        json_object_set_new(r, "source", json_string((req->actor.roles & ROLE_PLACEMENT_OFFICER)
-                                                         ? "placement"
-                                                         : "self"));
+        json_object_set_new(
+            r, "source",
+            json_string((req->actor.roles & ROLE_PLACEMENT_OFFICER) ? "placement" : "self"));
         json_object_set_new(f, "referral", r);
     }
     const char *src = json_string_value(json_object_get(json_object_get(f, "referral"), "source"));
@@ -138,7 +142,7 @@ intake_run(struct core_ctx *ctx, void *arg)
     struct intake *in = arg;
     enum core_result r = clients_create(ctx, &in->client, &in->client_view, &in->pb);
     if (r == CORE_INVALID)
-        cases_check_dates(ctx, &in->kase, &in->pb);   /* list the case's errors as well */
+        cases_check_dates(ctx, &in->kase, &in->pb); /* list the case's errors as well */
     if (r != CORE_OK)
         return r;
     in->kase.client_id = json_string_value(json_object_get(in->client_view, "id"));
@@ -186,7 +190,7 @@ web_intake(struct request *req)
 {
     struct intake *in = arena_alloc(&req->arena, sizeof *in);
     json_t *form = req->form;
-    in->form_copy = json_deep_copy(form);   /* what the user typed, for re-display */
+    in->form_copy = json_deep_copy(form); /* what the user typed, for re-display */
     web_form_drop_empty(form);
     web_form_date(form, "birth_date");
     web_form_date(form, "referral.date");
@@ -195,7 +199,8 @@ web_intake(struct request *req)
     json_t *client = json_object(), *kase = json_object();
     const char *key;
     json_t *val;
-    json_object_foreach(form, key, val) {
+    json_object_foreach(form, key, val)
+    {
         bool case_field = strcmp(key, "referral") == 0 || strcmp(key, "consent_date") == 0;
         json_object_set(case_field ? kase : client, key, val);
     }
@@ -227,9 +232,12 @@ case_page(struct request *req, const char *id, const struct problem *form_pb, js
         return reply_problem(req, &pb);
     decorate_case(req, view);
     json_t *v = json_object();
-    json_object_set_new(v, "title", json_string(arena_printf(
-        &req->arena, "%s %s", json_string_value(json_object_get(json_object_get(view, "client"), "first_name")),
-        json_string_value(json_object_get(json_object_get(view, "client"), "last_name")))));
+    json_object_set_new(
+        v, "title",
+        json_string(arena_printf(
+            &req->arena, "%s %s",
+            json_string_value(json_object_get(json_object_get(view, "client"), "first_name")),
+            json_string_value(json_object_get(json_object_get(view, "client"), "last_name")))));
     json_object_set_new(v, "case", view);
     char today[11];
     date_format_de(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
@@ -237,7 +245,7 @@ case_page(struct request *req, const char *id, const struct problem *form_pb, js
     if (form_pb)
         web_view_errors(req, v, form_pb);
     if (form)
-        json_object_set(v, "form", form);   /* what the user typed, shown again */
+        json_object_set(v, "form", form); /* what the user typed, shown again */
     return reply_page(req, status, "case.html", v);
 }
 
@@ -284,7 +292,7 @@ web_case_activate(struct request *req)
     a->typed = json_deep_copy(req->form);
     web_form_drop_empty(req->form);
     web_form_date(req->form, "consent_date");
-    json_object_set_new(req->form, "__typed", a->typed);   /* lives as long as the request */
+    json_object_set_new(req->form, "__typed", a->typed); /* lives as long as the request */
     struct problem pb = PROBLEM_INIT;
     json_t *fields = json_object();
     json_t *consent = json_object_get(req->form, "consent_date");

@@ -46,7 +46,8 @@ web_form_drop_empty(json_t *form)
     const char *key;
     json_t *v;
     void *tmp;
-    json_object_foreach_safe(form, tmp, key, v) {
+    json_object_foreach_safe(form, tmp, key, v)
+    {
         if (json_is_string(v) && json_string_length(v) == 0)
             json_object_del(form, key);
         else if (json_is_object(v))

@@ -94,8 +94,8 @@ web_language(struct request *req)
     const char *set = http_query(req, "set");
     const char *back = http_query(req, "back");
     if (set && (strcmp(set, "de") == 0 || strcmp(set, "en") == 0)) {
-        char *v = arena_printf(&req->arena,
-                               "lotse_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", set);
+        char *v =
+            arena_printf(&req->arena, "lotse_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", set);
         http_header(req, "Set-Cookie", v);
     }
     return reply_redirect(req, back ? back : "/");

@@ -84,7 +84,7 @@ every_response_carries_a_distinct_request_id(void **state)
         { "GET", "/nothing-here", NULL, NULL, 404 },
         { "DELETE", "/healthz", NULL, NULL, 405 },
         { "POST", "/api/v1/teams", fm1, "{not json", 400 },
-        { "POST", "/api/v1/teams", fm1, "{}", 403 },   /* the role is refused before the body */
+        { "POST", "/api/v1/teams", fm1, "{}", 403 }, /* the role is refused before the body */
         { "POST", "/api/v1/teams", fm1, "{\"name\":\"x\"}", 403 },
         { "GET", "/", NULL, NULL, 303 },
         { "GET", "/login", NULL, NULL, 200 },

@@ -16,9 +16,9 @@
 enum { STMT_SLOTS = 256, MAX_PARAMS = 32 };
 
 struct stmt_slot {
-    const char *sql;            /* key: the literal's address */
+    const char *sql; /* key: the literal's address */
     sqlite3_stmt *st;
-    unsigned char param_index[MAX_PARAMS];   /* sqlite index i+1 takes params[param_index[i]] */
+    unsigned char param_index[MAX_PARAMS]; /* sqlite index i+1 takes params[param_index[i]] */
     int n_params;
 };
 
@@ -43,18 +43,12 @@ status_of(struct sqlite_db *s, int rc, const char *what)
 {
     switch (rc & 0xff) {
     case SQLITE_OK:
-    case SQLITE_DONE:
-        return DB_NO_ROWS;
-    case SQLITE_ROW:
-        return DB_ONE_ROW;
+    case SQLITE_DONE: return DB_NO_ROWS;
+    case SQLITE_ROW: return DB_ONE_ROW;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return DB_RETRY;
-    case SQLITE_CONSTRAINT:
-        return DB_CONSTRAINT;
-    default:
-        log_error("store(sqlite): %s: %s", what, sqlite3_errmsg(s->h));
-        return DB_HARD_ERROR;
+    case SQLITE_LOCKED: return DB_RETRY;
+    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    default: log_error("store(sqlite): %s: %s", what, sqlite3_errmsg(s->h)); return DB_HARD_ERROR;
     }
 }
 
@@ -86,10 +80,8 @@ authorizer(void *user, int action, const char *a, const char *b, const char *c, 
     case SQLITE_DROP_VIEW:
     case SQLITE_ALTER_TABLE:
     case SQLITE_CREATE_VTABLE:
-    case SQLITE_DROP_VTABLE:
-        return SQLITE_DENY;
-    default:
-        return SQLITE_OK;
+    case SQLITE_DROP_VTABLE: return SQLITE_DENY;
+    default: return SQLITE_OK;
     }
 }
 
@@ -130,9 +122,9 @@ sq_open(const char *path, bool writer, char *err, size_t errlen)
     snprintf(s->path, sizeof s->path, "%s", path);
     char audit_path[1100];
     snprintf(audit_path, sizeof audit_path, "%s-audit", path);
-    int rc = sqlite3_open_v2(writer ? audit_path : path, &s->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc =
+        sqlite3_open_v2(writer ? audit_path : path, &s->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "sqlite: cannot open %s: %s", path,
                  s->h ? sqlite3_errmsg(s->h) : "out of memory");
@@ -258,15 +250,11 @@ bind(struct sqlite_db *s, struct stmt_slot *slot, const struct db_param *params)
             rc = p->text ? sqlite3_bind_text(slot->st, i + 1, p->text, -1, SQLITE_STATIC)
                          : sqlite3_bind_null(slot->st, i + 1);
             break;
-        case DB_T_INT64:
-            rc = sqlite3_bind_int64(slot->st, i + 1, p->i);
-            break;
+        case DB_T_INT64: rc = sqlite3_bind_int64(slot->st, i + 1, p->i); break;
         case DB_T_BLOB:
             rc = sqlite3_bind_blob(slot->st, i + 1, p->blob, (int)p->len, SQLITE_STATIC);
             break;
-        default:
-            rc = sqlite3_bind_null(slot->st, i + 1);
-            break;
+        default: rc = sqlite3_bind_null(slot->st, i + 1); break;
         }
         if (rc != SQLITE_OK)
             return status_of(s, rc, "bind");
@@ -339,9 +327,7 @@ read_row(struct sqlite_db *s, sqlite3_stmt *st, const struct db_column *cols)
             }
             break;
         }
-        case DB_C_INT64:
-            *(int64_t *)c->dst = sqlite3_column_int64(st, i);
-            break;
+        case DB_C_INT64: *(int64_t *)c->dst = sqlite3_column_int64(st, i); break;
         case DB_C_BLOB: {
             const void *v = sqlite3_column_blob(st, i);
             size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -355,8 +341,7 @@ read_row(struct sqlite_db *s, sqlite3_stmt *st, const struct db_column *cols)
                 *c->len = n;
             break;
         }
-        default:
-            break;
+        default: break;
         }
     }
     return DB_ONE_ROW;

@@ -28,8 +28,8 @@ struct fixture {
 };
 
 static inline void
-fixture_user(struct fixture *f, struct actor *a, const char *id, const char *name,
-             unsigned roles, int fte_milli, const char *team)
+fixture_user(struct fixture *f, struct actor *a, const char *id, const char *name, unsigned roles,
+             int fte_milli, const char *team)
 {
     snprintf(a->id, sizeof a->id, "%s", id);
     snprintf(a->jobcenter_id, sizeof a->jobcenter_id, "jc_a");
@@ -38,10 +38,15 @@ fixture_user(struct fixture *f, struct actor *a, const char *id, const char *nam
     snprintf(a->display_name, sizeof a->display_name, "%s", name);
     a->roles = roles;
     a->fte_milli = fte_milli;
-    struct user_row u = {.id = (char *)id, .jobcenter_id = "jc_a", .team_id = (char *)team,
-                         .username = (char *)name, .display_name = (char *)name,
-                         .password_hash = "x", .roles = roles, .fte_milli = fte_milli,
-                         .created_at = 1};
+    struct user_row u = { .id = (char *)id,
+                          .jobcenter_id = "jc_a",
+                          .team_id = (char *)team,
+                          .username = (char *)name,
+                          .display_name = (char *)name,
+                          .password_hash = "x",
+                          .roles = roles,
+                          .fte_milli = fte_milli,
+                          .created_at = 1 };
     if (db_user_insert(f->db, &u) < 0)
         abort();
 }
@@ -87,7 +92,7 @@ fixture_free(struct fixture *f)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", f->path);
     unlink(p);
-    static const char *const audit_files[] = {"-audit", "-audit-wal", "-audit-shm"};
+    static const char *const audit_files[] = { "-audit", "-audit-wal", "-audit-shm" };
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, audit_files[i]);
         unlink(p);
@@ -100,8 +105,13 @@ fixture_free(struct fixture *f)
 static inline struct core_ctx
 fixture_ctx(struct fixture *f, const struct actor *actor)
 {
-    struct core_ctx c = {.db = f->db, .arena = &f->arena, .actor = actor, .request_id = "req-test",
-                         .in_write = true, .caseload_per_fte = 75, .now_us = db_now_us()};
+    struct core_ctx c = { .db = f->db,
+                          .arena = &f->arena,
+                          .actor = actor,
+                          .request_id = "req-test",
+                          .in_write = true,
+                          .caseload_per_fte = 75,
+                          .now_us = db_now_us() };
     return c;
 }
 

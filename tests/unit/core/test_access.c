@@ -16,25 +16,20 @@
 #include "core/audit.h"
 
 enum relation { REL_OWN, REL_SAME_TEAM, REL_OTHER_TEAM, REL_OTHER_JC, REL_REFERRER, N_REL };
-static const char *const rel_names[] = {"own", "same_team", "other_team", "other_jobcenter",
-                                        "referred_by_actor"};
+static const char *const rel_names[] = { "own", "same_team", "other_team", "other_jobcenter",
+                                         "referred_by_actor" };
 
 /* The actor is always us_me in jc_a, team tm_1. */
 static struct case_facts
 facts_for(enum relation r)
 {
     switch (r) {
-    case REL_OWN:
-        return (struct case_facts){"jc_a", "us_me", "tm_1", "us_av"};
-    case REL_SAME_TEAM:
-        return (struct case_facts){"jc_a", "us_colleague", "tm_1", "us_av"};
-    case REL_OTHER_TEAM:
-        return (struct case_facts){"jc_a", "us_other", "tm_2", "us_av"};
-    case REL_OTHER_JC:
-        return (struct case_facts){"jc_b", "us_me", "tm_1", "us_me"};
+    case REL_OWN: return (struct case_facts){ "jc_a", "us_me", "tm_1", "us_av" };
+    case REL_SAME_TEAM: return (struct case_facts){ "jc_a", "us_colleague", "tm_1", "us_av" };
+    case REL_OTHER_TEAM: return (struct case_facts){ "jc_a", "us_other", "tm_2", "us_av" };
+    case REL_OTHER_JC: return (struct case_facts){ "jc_b", "us_me", "tm_1", "us_me" };
     case REL_REFERRER:
-    default:
-        return (struct case_facts){"jc_a", "us_colleague", "tm_2", "us_me"};
+    default: return (struct case_facts){ "jc_a", "us_colleague", "tm_2", "us_me" };
     }
 }
 
@@ -49,34 +44,40 @@ static struct expect
 expected(unsigned roles, enum relation r, enum case_action act)
 {
     if (r == REL_OTHER_JC)
-        return (struct expect){'H', NULL, false};   /* DP-4: nothing crosses a Jobcenter */
+        return (struct expect){ 'H', NULL, false }; /* DP-4: nothing crosses a Jobcenter */
     if ((roles & ROLE_CASE_MANAGER) && r == REL_OWN)
-        return (struct expect){'A', PURPOSE_OWN_CASE, false};   /* DP-1 */
+        return (struct expect){ 'A', PURPOSE_OWN_CASE, false }; /* DP-1 */
     if (act == CASE_READ_STATUS) {
         if ((roles & ROLE_TEAM_LEAD) && (r == REL_OWN || r == REL_SAME_TEAM))
-            return (struct expect){'A', PURPOSE_TEAM_LEAD, false};   /* DP-2 */
+            return (struct expect){ 'A', PURPOSE_TEAM_LEAD, false }; /* DP-2 */
         if ((roles & ROLE_PLACEMENT_OFFICER) && r == REL_REFERRER)
-            return (struct expect){'A', PURPOSE_INTAKE, false};      /* DP-3 */
+            return (struct expect){ 'A', PURPOSE_INTAKE, false }; /* DP-3 */
     }
-    return (struct expect){'D', NULL, (roles & (ROLE_CASE_MANAGER | ROLE_TEAM_LEAD)) != 0};
+    return (struct expect){ 'D', NULL, (roles & (ROLE_CASE_MANAGER | ROLE_TEAM_LEAD)) != 0 };
 }
 
 static void
 full_matrix(void **state)
 {
     (void)state;
-    static const unsigned role_sets[] = {
-        ROLE_CASE_MANAGER, ROLE_TEAM_LEAD, ROLE_PLACEMENT_OFFICER, ROLE_DPO, ROLE_ADMIN,
-        ROLE_ANALYST, ROLE_CASE_MANAGER | ROLE_TEAM_LEAD,
-        ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER, ROLE_DPO | ROLE_ADMIN};
-    static const enum case_action actions[] = {CASE_READ, CASE_WRITE, CASE_READ_STATUS};
-    static const char *const action_names[] = {"read", "write", "read_status"};
+    static const unsigned role_sets[] = { ROLE_CASE_MANAGER,
+                                          ROLE_TEAM_LEAD,
+                                          ROLE_PLACEMENT_OFFICER,
+                                          ROLE_DPO,
+                                          ROLE_ADMIN,
+                                          ROLE_ANALYST,
+                                          ROLE_CASE_MANAGER | ROLE_TEAM_LEAD,
+                                          ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER,
+                                          ROLE_DPO | ROLE_ADMIN };
+    static const enum case_action actions[] = { CASE_READ, CASE_WRITE, CASE_READ_STATUS };
+    static const char *const action_names[] = { "read", "write", "read_status" };
     int checked = 0, wrong = 0;
     for (size_t i = 0; i < sizeof role_sets / sizeof role_sets[0]; i++)
         for (int r = 0; r < N_REL; r++)
             for (size_t k = 0; k < 3; k++) {
-                struct actor a = {.id = "us_me", .jobcenter_id = "jc_a", .team_id = "tm_1",
-                                  .roles = role_sets[i]};
+                struct actor a = {
+                    .id = "us_me", .jobcenter_id = "jc_a", .team_id = "tm_1", .roles = role_sets[i]
+                };
                 struct case_facts f = facts_for((enum relation)r);
                 struct access_grant g = access_case(&a, &f, actions[k]);
                 struct expect e = expected(role_sets[i], (enum relation)r, actions[k]);
@@ -99,8 +100,9 @@ static void
 relation_names(void **state)
 {
     (void)state;
-    struct actor a = {.id = "us_me", .jobcenter_id = "jc_a", .team_id = "tm_1",
-                      .roles = ROLE_CASE_MANAGER};
+    struct actor a = {
+        .id = "us_me", .jobcenter_id = "jc_a", .team_id = "tm_1", .roles = ROLE_CASE_MANAGER
+    };
     struct case_facts f = facts_for(REL_OWN);
     assert_string_equal(access_relation(&a, &f), "own");
     f = facts_for(REL_SAME_TEAM);
@@ -115,13 +117,15 @@ static void
 unassigned_case_is_nobodys_own(void **state)
 {
     (void)state;
-    struct actor a = {.id = "us_me", .jobcenter_id = "jc_a", .team_id = "",
-                      .roles = ROLE_CASE_MANAGER | ROLE_TEAM_LEAD};
-    struct case_facts f = {"jc_a", NULL, NULL, NULL};
+    struct actor a = { .id = "us_me",
+                       .jobcenter_id = "jc_a",
+                       .team_id = "",
+                       .roles = ROLE_CASE_MANAGER | ROLE_TEAM_LEAD };
+    struct case_facts f = { "jc_a", NULL, NULL, NULL };
     assert_int_equal(access_case(&a, &f, CASE_READ).decision, ACCESS_DENY);
     assert_int_equal(access_case(&a, &f, CASE_READ_STATUS).decision, ACCESS_DENY);
     /* an empty team id never matches another empty team id */
-    struct case_facts g = {"jc_a", "us_x", "", NULL};
+    struct case_facts g = { "jc_a", "us_x", "", NULL };
     assert_int_equal(access_case(&a, &g, CASE_READ_STATUS).decision, ACCESS_DENY);
 }
 
@@ -130,11 +134,11 @@ refusal_maps_to_problem(void **state)
 {
     (void)state;
     struct problem pb = PROBLEM_INIT;
-    struct access_grant hidden = {ACCESS_HIDDEN, NULL, false};
+    struct access_grant hidden = { ACCESS_HIDDEN, NULL, false };
     assert_int_equal(access_refuse(&hidden, &pb), CORE_NOT_FOUND);
     assert_null(pb.code);
     struct problem pb2 = PROBLEM_INIT;
-    struct access_grant deny = {ACCESS_DENY, NULL, true};
+    struct access_grant deny = { ACCESS_DENY, NULL, true };
     assert_int_equal(access_refuse(&deny, &pb2), CORE_FORBIDDEN);
     assert_string_equal(pb2.code, "break_glass_possible");
 }

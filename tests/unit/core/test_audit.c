@@ -34,8 +34,9 @@ append_n(struct fixture *f, int n)
     for (int i = 0; i < n; i++) {
         char obj[32];
         snprintf(obj, sizeof obj, "cs_%d", i);
-        const struct audit_entry e = {"case.read", "case", obj, obj, "cl_x", PURPOSE_OWN_CASE,
-                                      i % 2 ? "detail" : NULL};
+        const struct audit_entry e = {
+            "case.read", "case", obj, obj, "cl_x", PURPOSE_OWN_CASE, i % 2 ? "detail" : NULL
+        };
         assert_int_equal(audit_record(&ctx, &e), CORE_OK);
     }
 }
@@ -112,7 +113,7 @@ removed_entry_is_found(void **state)
     struct audit_verify v;
     assert_int_equal(audit_verify(f->db, &v), CORE_OK);
     assert_false(v.ok);
-    assert_int_equal(v.first_bad, 5);   /* the entry after the gap */
+    assert_int_equal(v.first_bad, 5); /* the entry after the gap */
 }
 
 static void
@@ -134,9 +135,10 @@ inserted_entry_is_found(void **state)
 {
     struct fixture *f = *state;
     append_n(f, 5);
-    tamper(f, "INSERT INTO audit (seq, at, actor_id, jobcenter_id, action, object_type, purpose,"
-              " hash) VALUES (6, 1, 'us_x', 'jc_a', 'case.read', 'case', 'own_case', zeroblob(32))");
-    append_n(f, 2);   /* the chain goes on after the forged entry */
+    tamper(f,
+           "INSERT INTO audit (seq, at, actor_id, jobcenter_id, action, object_type, purpose,"
+           " hash) VALUES (6, 1, 'us_x', 'jc_a', 'case.read', 'case', 'own_case', zeroblob(32))");
+    append_n(f, 2); /* the chain goes on after the forged entry */
     struct audit_verify v;
     assert_int_equal(audit_verify(f->db, &v), CORE_OK);
     assert_false(v.ok);
@@ -161,11 +163,11 @@ static void
 hash_covers_every_field(void **state)
 {
     (void)state;
-    const struct audit_entry base = {"a", "b", "c", "d", "e", "f", "g"};
+    const struct audit_entry base = { "a", "b", "c", "d", "e", "f", "g" };
     unsigned char h0[32], h[32];
     audit_hash(NULL, 1, 2, "actor", "jc", &base, "req", h0);
     struct audit_entry e = base;
-    e.detail = NULL;   /* NULL and "" and a value must all differ */
+    e.detail = NULL; /* NULL and "" and a value must all differ */
     audit_hash(NULL, 1, 2, "actor", "jc", &e, "req", h);
     assert_memory_not_equal(h0, h, 32);
     audit_hash(NULL, 2, 2, "actor", "jc", &base, "req", h);
@@ -182,7 +184,7 @@ hash_covers_every_field(void **state)
     e.object_type = "";
     audit_hash(NULL, 1, 2, "actor", "jc", &e, "req", h);
     assert_memory_not_equal(h0, h, 32);
-    unsigned char prev[32] = {1};
+    unsigned char prev[32] = { 1 };
     audit_hash(prev, 1, 2, "actor", "jc", &base, "req", h);
     assert_memory_not_equal(h0, h, 32);
     audit_hash(NULL, 1, 2, "actor", "jc", &base, "req", h);
@@ -194,9 +196,9 @@ pending_entries_wait_for_commit(void **state)
 {
     struct fixture *f = *state;
     struct core_ctx ctx = fixture_ctx(f, &f->cm1);
-    ctx.in_write = false;   /* a read: entries are collected, not written */
-    const struct audit_entry e = {"case.read", "case", "cs_1", "cs_1", "cl_1", PURPOSE_OWN_CASE,
-                                  NULL};
+    ctx.in_write = false; /* a read: entries are collected, not written */
+    const struct audit_entry e = { "case.read", "case",           "cs_1", "cs_1",
+                                   "cl_1",      PURPOSE_OWN_CASE, NULL };
     assert_int_equal(audit_record(&ctx, &e), CORE_OK);
     assert_int_equal(audit_record(&ctx, &e), CORE_OK);
     assert_int_equal(ctx.n_pending, 2);

@@ -50,9 +50,13 @@ new_client(struct fixture *f, const struct actor *actor)
     struct core_ctx ctx = fixture_ctx(f, actor);
     char number[16];
     snprintf(number, sizeof number, "123A%06d", ++client_seq);
-    struct client_input in = {.customer_number = number, .first_name = "Erika",
-                              .last_name = "Mustermann", .birth_date = {1980, 5, 5},
-                              .street = "Weg 1", .postcode = "12345", .city = "Stadt"};
+    struct client_input in = { .customer_number = number,
+                               .first_name = "Erika",
+                               .last_name = "Mustermann",
+                               .birth_date = { 1980, 5, 5 },
+                               .street = "Weg 1",
+                               .postcode = "12345",
+                               .city = "Stadt" };
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
     assert_int_equal(clients_create(&ctx, &in, &view, &pb), CORE_OK);
@@ -66,10 +70,13 @@ open_case(struct fixture *f, const struct actor *actor, const char *client_id, c
           const char *override, struct problem *pb, char *case_manager_out)
 {
     struct core_ctx ctx = fixture_ctx(f, actor);
-    struct case_input in = {.client_id = client_id, .referral_source = "placement",
-                            .referral_date = {2026, 1, 10}, .referral_reason = "Gründe",
-                            .case_manager_id = cm, .consent_date = DATE_NONE,
-                            .override_reason = override};
+    struct case_input in = { .client_id = client_id,
+                             .referral_source = "placement",
+                             .referral_date = { 2026, 1, 10 },
+                             .referral_reason = "Gründe",
+                             .case_manager_id = cm,
+                             .consent_date = DATE_NONE,
+                             .override_reason = override };
     json_t *view = NULL;
     enum core_result r = cases_create(&ctx, &in, &view, pb);
     if (r == CORE_OK && case_manager_out)
@@ -94,9 +101,11 @@ cap_refuses_and_lead_overrides(void **state)
     struct core_ctx ctx = fixture_ctx(f, &f->po);
     ctx.caseload_per_fte = 4;
     const char *client = new_client(f, &f->po);
-    struct case_input in = {.client_id = client, .referral_source = "placement",
-                            .referral_date = {2026, 1, 10}, .referral_reason = "Gründe",
-                            .case_manager_id = "us_cm2"};
+    struct case_input in = { .client_id = client,
+                             .referral_source = "placement",
+                             .referral_date = { 2026, 1, 10 },
+                             .referral_reason = "Gründe",
+                             .case_manager_id = "us_cm2" };
     json_t *view = NULL;
     assert_int_equal(cases_create(&ctx, &in, &view, &pb), CORE_CONFLICT);
     assert_string_equal(pb.code, "caseload_full");
@@ -113,7 +122,7 @@ cap_refuses_and_lead_overrides(void **state)
     assert_int_equal(cases_create(&lead, &in, &view, &pb3), CORE_OK);
     json_decref(view);
     int64_t n = 0;
-    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
     assert_int_equal(db_query_one(f->db,
                                   "SELECT count(*) FROM audit WHERE action = 'case.create'"
                                   " AND detail = 'caseload cap overridden by team lead'",
@@ -181,15 +190,17 @@ bad_dates_are_refused_and_nothing_stored(void **state)
     struct fixture *f = *state;
     const char *client = new_client(f, &f->cm1);
     struct core_ctx ctx = fixture_ctx(f, &f->cm1);
-    struct case_input in = {.client_id = client, .referral_source = "self",
-                            .referral_date = {2099, 1, 1}, .referral_reason = "x",
-                            .consent_date = {2020, 1, 1}};
+    struct case_input in = { .client_id = client,
+                             .referral_source = "self",
+                             .referral_date = { 2099, 1, 1 },
+                             .referral_reason = "x",
+                             .consent_date = { 2020, 1, 1 } };
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
     assert_int_equal(cases_create(&ctx, &in, &view, &pb), CORE_INVALID);
-    assert_int_equal(pb.n_errors, 2);   /* referral in the future, consent before referral */
+    assert_int_equal(pb.n_errors, 2); /* referral in the future, consent before referral */
     int64_t n = -1;
-    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
     db_query_one(f->db, "SELECT count(*) FROM cases", NULL, c);
     assert_int_equal(n, 0);
 }
@@ -200,8 +211,10 @@ activation_sets_the_deadlines(void **state)
     struct fixture *f = *state;
     const char *client = new_client(f, &f->cm1);
     struct core_ctx ctx = fixture_ctx(f, &f->cm1);
-    struct case_input in = {.client_id = client, .referral_source = "self",
-                            .referral_date = {2025, 8, 20}, .referral_reason = "x"};
+    struct case_input in = { .client_id = client,
+                             .referral_source = "self",
+                             .referral_date = { 2025, 8, 20 },
+                             .referral_reason = "x" };
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
     assert_int_equal(cases_create(&ctx, &in, &view, &pb), CORE_OK);
@@ -211,12 +224,12 @@ activation_sets_the_deadlines(void **state)
     json_decref(view);
 
     /* before the referral: refused */
-    struct activate_input early = {{2025, 8, 19}};
+    struct activate_input early = { { 2025, 8, 19 } };
     struct problem pb1 = PROBLEM_INIT;
     assert_int_equal(cases_activate(&ctx, id, &early, &view, &pb1), CORE_INVALID);
     /* another case manager: refused with break-glass possible */
     struct core_ctx other = fixture_ctx(f, &f->cm2);
-    struct activate_input ok = {{2025, 8, 31}};
+    struct activate_input ok = { { 2025, 8, 31 } };
     struct problem pb2 = PROBLEM_INIT;
     assert_int_equal(cases_activate(&other, id, &ok, &view, &pb2), CORE_FORBIDDEN);
     /* the owner: 31 Aug + 6 months = 28 Feb, + 24 months = 31 Aug */
@@ -242,15 +255,15 @@ reads_leave_one_pending_audit_entry(void **state)
     assert_int_equal(open_case(f, &f->cm1, client, NULL, NULL, &pb, NULL), CORE_OK);
     struct core_ctx ctx = fixture_ctx(f, &f->cm1);
     ctx.in_write = false;
-    struct case_list_query q = {.limit = 10};
+    struct case_list_query q = { .limit = 10 };
     json_t *view = NULL;
     assert_int_equal(cases_list(&ctx, &q, &view, &pb), CORE_OK);
     assert_int_equal(json_array_size(json_object_get(view, "items")), 1);
-    const char *id = json_string_value(
-        json_object_get(json_array_get(json_object_get(view, "items"), 0), "id"));
+    const char *id =
+        json_string_value(json_object_get(json_array_get(json_object_get(view, "items"), 0), "id"));
     json_t *one = NULL;
     assert_int_equal(cases_get(&ctx, id, &one, &pb), CORE_OK);
-    assert_int_equal(ctx.n_pending, 2);   /* the list and the case */
+    assert_int_equal(ctx.n_pending, 2); /* the list and the case */
     json_decref(one);
     json_decref(view);
     /* refused reads record nothing */

@@ -61,9 +61,9 @@ unknown_field_is_bad_request(void **state)
     struct client_input in;
     struct problem pb = PROBLEM_INIT;
     json_t *j;
-    assert_int_equal(read_client("{\"customer_number\":\"123A456789\",\"nickname\":\"x\"}", &in,
-                                 &pb, &j),
-                     CORE_BAD_REQUEST);
+    assert_int_equal(
+        read_client("{\"customer_number\":\"123A456789\",\"nickname\":\"x\"}", &in, &pb, &j),
+        CORE_BAD_REQUEST);
     assert_non_null(strstr(pb.detail, "nickname"));
     json_decref(j);
     struct problem pb2 = PROBLEM_INIT;
@@ -88,7 +88,7 @@ every_bad_field_is_listed(void **state)
                      CORE_INVALID);
     assert_true(has_error(&pb, "customer_number"));
     assert_true(has_error(&pb, "first_name"));
-    assert_true(has_error(&pb, "last_name"));   /* missing */
+    assert_true(has_error(&pb, "last_name")); /* missing */
     assert_true(has_error(&pb, "birth_date"));
     assert_true(has_error(&pb, "address.street"));
     assert_true(has_error(&pb, "address.postcode"));
@@ -113,8 +113,7 @@ limits_and_control_characters(void **state)
         strcat(umlauts, "ä");
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s}}", "customer_number", "123A456789",
                           "first_name", umlauts, "last_name", "Tab\there", "birth_date",
-                          "1990-01-01", "address", "street", big, "postcode", "12345", "city",
-                          "x");
+                          "1990-01-01", "address", "street", big, "postcode", "12345", "city", "x");
     doc = json_dumps(o, 0);
     json_decref(o);
     struct client_input in;

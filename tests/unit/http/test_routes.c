@@ -38,17 +38,17 @@ bad_tables_are_refused(void **state)
 {
     (void)state;
     char err[256];
-    const struct route unset[] = {{"GET", "/x", dummy, AUTH_INVALID, BODY_NONE}};
+    const struct route unset[] = { { "GET", "/x", dummy, AUTH_INVALID, BODY_NONE } };
     assert_false(routes_check(unset, 1, err, sizeof err));
     assert_non_null(strstr(err, "access requirement"));
-    const struct route get_body[] = {{"GET", "/x", dummy, AUTH_API, BODY_JSON}};
+    const struct route get_body[] = { { "GET", "/x", dummy, AUTH_API, BODY_JSON } };
     assert_false(routes_check(get_body, 1, err, sizeof err));
-    const struct route web_json[] = {{"POST", "/x", dummy, AUTH_WEB, BODY_JSON}};
+    const struct route web_json[] = { { "POST", "/x", dummy, AUTH_WEB, BODY_JSON } };
     assert_false(routes_check(web_json, 1, err, sizeof err));
-    const struct route twice[] = {{"GET", "/x", dummy, AUTH_API, BODY_NONE},
-                                  {"GET", "/x", dummy, AUTH_API, BODY_NONE}};
+    const struct route twice[] = { { "GET", "/x", dummy, AUTH_API, BODY_NONE },
+                                   { "GET", "/x", dummy, AUTH_API, BODY_NONE } };
     assert_false(routes_check(twice, 2, err, sizeof err));
-    const struct route method[] = {{"TRACE", "/x", dummy, AUTH_API, BODY_NONE}};
+    const struct route method[] = { { "TRACE", "/x", dummy, AUTH_API, BODY_NONE } };
     assert_false(routes_check(method, 1, err, sizeof err));
 }
 
@@ -81,7 +81,7 @@ matching(void **state)
     assert_int_equal(match("GET", "/nope", args, &known), -1);
     assert_false(known);
     assert_int_equal(match("PUT", "/api/v1/cases/cs_abc", args, &known), -1);
-    assert_true(known);   /* 405, not 404 */
+    assert_true(known); /* 405, not 404 */
     assert_int_equal(match("GET", "/static/", args, &known), -1);
 }
 
@@ -115,11 +115,13 @@ openapi_lists_exactly_the_api_routes(void **state)
     size_t in_doc = 0;
     const char *path;
     json_t *item;
-    json_object_foreach(paths, path, item) {
+    json_object_foreach(paths, path, item)
+    {
         in_doc += json_object_size(item);
         const char *m;
         json_t *op;
-        json_object_foreach(item, m, op) {
+        json_object_foreach(item, m, op)
+        {
             char upper[8];
             size_t k = 0;
             for (; m[k] && k < sizeof upper - 1; k++)

@@ -64,7 +64,10 @@ static void
 overlong_encodings_become_replacement(void **state)
 {
     (void)state;
-    assert_escapes(html_text, "a\xC0\xAF" "b", "a" FFFD FFFD "b");      /* "/" as 2 bytes */
+    assert_escapes(html_text,
+                   "a\xC0\xAF"
+                   "b",
+                   "a" FFFD FFFD "b"); /* "/" as 2 bytes */
     assert_escapes(html_text, "\xC1\xBF", FFFD FFFD);
     assert_escapes(html_text, "\xE0\x80\xAF", FFFD FFFD FFFD);          /* "/" as 3 bytes */
     assert_escapes(html_text, "\xF0\x80\x80\xAF", FFFD FFFD FFFD FFFD); /* "/" as 4 bytes */
@@ -85,20 +88,20 @@ static void
 truncated_sequences_become_one_replacement(void **state)
 {
     (void)state;
-    assert_escapes(html_text, "\xE2\x82", FFFD);                  /* at the end */
-    assert_escapes(html_text, "\xE2\x82x", FFFD "x");             /* before ASCII */
+    assert_escapes(html_text, "\xE2\x82", FFFD);      /* at the end */
+    assert_escapes(html_text, "\xE2\x82x", FFFD "x"); /* before ASCII */
     assert_escapes(html_text, "\xF0\x9F\x98", FFFD);
     assert_escapes(html_text, "\xC3", FFFD);
-    assert_escapes(html_text, "\xE2\x82<", FFFD "&lt;");          /* the "<" still escaped */
-    assert_escapes(html_text, "\xC3\xC3\xBC", FFFD "\xC3\xBC");   /* next lead byte kept */
+    assert_escapes(html_text, "\xE2\x82<", FFFD "&lt;");        /* the "<" still escaped */
+    assert_escapes(html_text, "\xC3\xC3\xBC", FFFD "\xC3\xBC"); /* next lead byte kept */
 }
 
 static void
 surrogates_and_out_of_range_become_replacement(void **state)
 {
     (void)state;
-    assert_escapes(html_text, "\xED\xA0\x80", FFFD FFFD FFFD);    /* U+D800 */
-    assert_escapes(html_text, "\xED\xBF\xBF", FFFD FFFD FFFD);    /* U+DFFF */
+    assert_escapes(html_text, "\xED\xA0\x80", FFFD FFFD FFFD);          /* U+D800 */
+    assert_escapes(html_text, "\xED\xBF\xBF", FFFD FFFD FFFD);          /* U+DFFF */
     assert_escapes(html_text, "\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* U+110000 */
     assert_escapes(html_text, "\xF5\x80\x80\x80", FFFD FFFD FFFD FFFD);
     assert_escapes(html_text, "\xFE\xFF", FFFD FFFD);
@@ -119,7 +122,7 @@ url_arg_percent_encodes_all_but_unreserved(void **state)
     assert_escapes(html_url_arg, "a b/../?&=<x>", "a%20b%2F..%2F%3F%26%3D%3Cx%3E");
     assert_escapes(html_url_arg, "AZaz09-._~", "AZaz09-._~");
     assert_escapes(html_url_arg, "\"'#%+:;@", "%22%27%23%25%2B%3A%3B%40");
-    assert_escapes(html_url_arg, "\xC3\xBC\xC0", "%C3%BC%C0");    /* bytes as they are */
+    assert_escapes(html_url_arg, "\xC3\xBC\xC0", "%C3%BC%C0"); /* bytes as they are */
     assert_escapes(html_url_arg, "javascript:alert(1)", "javascript%3Aalert%281%29");
     assert_escapes(html_url_arg, "", "");
 }

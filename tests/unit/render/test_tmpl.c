@@ -34,7 +34,7 @@ compile_ok(const struct tmpl_source *src, size_t n, const char *const *raw_allow
 static char *
 render1(const char *text, const char *view_json)
 {
-    const struct tmpl_source src[] = {{"t.html", text, strlen(text)}};
+    const struct tmpl_source src[] = { { "t.html", text, strlen(text) } };
     struct tmpl_set *set = compile_ok(src, 1, NULL);
     json_t *view = NULL;
     if (view_json) {
@@ -77,7 +77,7 @@ assert_set_error(const struct tmpl_source *src, size_t n, const char *const *raw
 static void
 assert_compile_error(const char *text, const char *want_prefix, const char *want_part)
 {
-    const struct tmpl_source src[] = {{"t.html", text, strlen(text)}};
+    const struct tmpl_source src[] = { { "t.html", text, strlen(text) } };
     char err[256] = "";
     struct tmpl_set *set = tmpl_set_new(src, 1, NULL, err, sizeof err);
     if (set) {
@@ -120,8 +120,7 @@ variable_in_url_attribute_is_percent_encoded(void **state)
                    "<a class=\"c\" HREF='/s?q=a%20b'>a b</a>");
     assert_renders("<img alt=\"{{q}}\" src=\"/i/{{q}}\">", "{\"q\": \"a/b\"}",
                    "<img alt=\"a/b\" src=\"/i/a%2Fb\">");
-    assert_renders("<form action=\"/f/{{q}}\"><button formaction=\"/g/{{q}}\">",
-                   "{\"q\": \"j:k\"}",
+    assert_renders("<form action=\"/f/{{q}}\"><button formaction=\"/g/{{q}}\">", "{\"q\": \"j:k\"}",
                    "<form action=\"/f/j%3Ak\"><button formaction=\"/g/j%3Ak\">");
     /* a whole-URL value cannot become a javascript: link */
     assert_renders("<a href=\"{{u}}\">", "{\"u\": \"javascript:alert(1)\"}",
@@ -156,8 +155,7 @@ dotted_names_and_current_context(void **state)
     assert_renders("{{case.id}} {{case.client.name}} {{case.nope.name}} {{case.id.x}}", view,
                    "C-1 Ada  ");
     /* once the first segment is found, the rest does not walk outwards */
-    assert_renders("{{#case}}{{client.name}}/{{name}}/{{case.id}}{{/case}}", view,
-                   "Ada/outer/C-1");
+    assert_renders("{{#case}}{{client.name}}/{{name}}/{{case.id}}{{/case}}", view, "Ada/outer/C-1");
     assert_renders("{{#case.client}}{{name}}{{/case.client}}", view, "Ada");
     assert_renders("[{{.}}]", "\"top\"", "[top]");
 }
@@ -266,13 +264,13 @@ partials_are_included_with_the_context(void **state)
     const char *row = "<tr><td>{{id}}</td><td>{{user}}</td></tr>";
     const char *footer = "<footer>{{user}}</footer>";
     const struct tmpl_source src[] = {
-        {"page.html", page, strlen(page)},
-        {"row.html", row, strlen(row)},
-        {"footer.html", footer, strlen(footer)},
+        { "page.html", page, strlen(page) },
+        { "row.html", row, strlen(row) },
+        { "footer.html", footer, strlen(footer) },
     };
     struct tmpl_set *set = compile_ok(src, 3, NULL);
-    json_t *view = json_pack("{s:s, s:[{s:i}, {s:i, s:s}]}", "user", "u<1>", "cases", "id", 1,
-                             "id", 2, "user", "x");
+    json_t *view = json_pack("{s:s, s:[{s:i}, {s:i, s:s}]}", "user", "u<1>", "cases", "id", 1, "id",
+                             2, "user", "x");
     struct buf out = BUF_INIT;
 
     assert_true(tmpl_render(set, &out, "page.html", view, NULL, NULL));
@@ -294,8 +292,8 @@ recursive_partials_follow_the_data_and_stop_at_depth_16(void **state)
     const char *tree = "<li>{{name}}{{#kids}}<ul>{{>tree}}</ul>{{/kids}}</li>";
     const char *loop = "x{{>loop}}";
     const struct tmpl_source src[] = {
-        {"tree", tree, strlen(tree)},
-        {"loop", loop, strlen(loop)},
+        { "tree", tree, strlen(tree) },
+        { "loop", loop, strlen(loop) },
     };
     struct tmpl_set *set = compile_ok(src, 2, NULL);
     json_t *view = json_loads("{\"name\": \"a\", \"kids\": [{\"name\": \"b\", \"kids\": []},"
@@ -329,14 +327,14 @@ runaway_nesting_is_bounded(void **state)
         buf_puts(&text, "x");
         for (int i = 0; i < depth; i++)
             buf_puts(&text, "{{/l}}");
-        const struct tmpl_source src[] = {{"n", text.data, text.len}};
+        const struct tmpl_source src[] = { { "n", text.data, text.len } };
         struct tmpl_set *set = compile_ok(src, 1, NULL);
         struct buf out = BUF_INIT;
         assert_true(tmpl_render(set, &out, "n", view, NULL, NULL));
         if (depth == 10)
-            assert_int_equal(out.len, 1024);                /* 2^10: all of it */
+            assert_int_equal(out.len, 1024); /* 2^10: all of it */
         else
-            assert_in_range(out.len, 100000, 1000000);      /* 2^24 cut short */
+            assert_in_range(out.len, 100000, 1000000); /* 2^24 cut short */
         buf_free(&out);
         tmpl_set_free(set);
     }
@@ -372,17 +370,16 @@ translations_use_the_callback_and_the_context(void **state)
     (void)state;
     const char *text = "<h1>{{_ Open cases }}</h1><p title=\"{{_ Don't}}\">{{_ Don't}}</p>"
                        "<a href=\"/p/{{_ next}}\">{{_\n  Unknown  text \n}}</a>";
-    const struct tmpl_source src[] = {{"t.html", text, strlen(text)}};
+    const struct tmpl_source src[] = { { "t.html", text, strlen(text) } };
     struct tmpl_set *set = compile_ok(src, 1, NULL);
     struct buf out = BUF_INIT;
     int calls = 0;
 
     assert_true(tmpl_render(set, &out, "t.html", NULL, translate_de, &calls));
-    assert_string_equal(buf_cstr(&out),
-                        "<h1>Offene Fälle</h1>"
-                        "<p title=\"Nicht &lt;tun&gt; &amp; &quot;lassen&quot;\">"
-                        "Nicht &lt;tun&gt; &amp; &quot;lassen&quot;</p>"
-                        "<a href=\"/p/weiter%2Fzur%C3%BCck\">Unknown  text</a>");
+    assert_string_equal(buf_cstr(&out), "<h1>Offene Fälle</h1>"
+                                        "<p title=\"Nicht &lt;tun&gt; &amp; &quot;lassen&quot;\">"
+                                        "Nicht &lt;tun&gt; &amp; &quot;lassen&quot;</p>"
+                                        "<a href=\"/p/weiter%2Fzur%C3%BCck\">Unknown  text</a>");
     assert_int_equal(calls, 5);
 
     buf_reset(&out);
@@ -430,9 +427,9 @@ raw_output_only_on_the_allow_list(void **state)
 {
     (void)state;
     const char *text = "<div>\n{{{body}}}</div>";
-    const struct tmpl_source src[] = {{"layout.html", text, strlen(text)}};
-    const char *const allow[] = {"layout.html", NULL};
-    const char *const other[] = {"other.html", NULL};
+    const struct tmpl_source src[] = { { "layout.html", text, strlen(text) } };
+    const char *const allow[] = { "layout.html", NULL };
+    const char *const other[] = { "other.html", NULL };
 
     assert_set_error(src, 1, NULL,
                      "layout.html:2: raw output {{{body}}} is not allowed in this template");
@@ -455,10 +452,10 @@ static void
 error_tag_inside_script_or_style(void **state)
 {
     (void)state;
-    assert_compile_error("<p>\n<script>var x = \"{{x}}\";</script>", "t.html:2: ",
-                         "inside <script>");
-    assert_compile_error("<SCRIPT type=\"module\">{{#a}}{{/a}}</SCRIPT>", "t.html:1: ",
-                         "inside <script>");
+    assert_compile_error("<p>\n<script>var x = \"{{x}}\";</script>",
+                         "t.html:2: ", "inside <script>");
+    assert_compile_error("<SCRIPT type=\"module\">{{#a}}{{/a}}</SCRIPT>",
+                         "t.html:1: ", "inside <script>");
     assert_compile_error("<style>\n\np { color: {{c}} }</style>", "t.html:3: ", "inside <style>");
     /* "</scriptx" does not end the script */
     assert_compile_error("<script></scriptx>{{x}}</script>", "t.html:1: ", "inside <script>");
@@ -504,8 +501,8 @@ error_unbalanced_sections(void **state)
     assert_compile_error("{{^a}}\n{{/ab}}", "t.html:2: ", "does not match");
     /* a section may not change the HTML context */
     assert_compile_error("{{#a}}<p title=\"{{/a}}\">", "t.html:1: ", "another HTML context");
-    assert_compile_error("<p title=\"{{#a}}\" href=\"{{/a}}\">", "t.html:1: ",
-                         "another HTML context");
+    assert_compile_error("<p title=\"{{#a}}\" href=\"{{/a}}\">",
+                         "t.html:1: ", "another HTML context");
 }
 
 static void
@@ -514,11 +511,11 @@ error_unknown_partial(void **state)
     (void)state;
     const char *a = "<p>\n{{#x}}\n{{> nav.html}}{{/x}}</p>";
     const char *b = "{{>a.html}}";
-    const struct tmpl_source src[] = {{"a.html", a, strlen(a)}, {"b.html", b, strlen(b)}};
+    const struct tmpl_source src[] = { { "a.html", a, strlen(a) }, { "b.html", b, strlen(b) } };
     assert_set_error(src, 2, NULL, "a.html:3: unknown partial 'nav.html'");
 
     const char *c = "<p title=\"{{>b.html}}\">";
-    const struct tmpl_source src2[] = {{"b.html", b, strlen(b)}, {"c.html", c, strlen(c)}};
+    const struct tmpl_source src2[] = { { "b.html", b, strlen(b) }, { "c.html", c, strlen(c) } };
     assert_set_error(src2, 2, NULL, "c.html:1: partial {{>b.html}} must stand in text");
 }
 
@@ -542,7 +539,7 @@ static void
 error_duplicate_names(void **state)
 {
     (void)state;
-    const struct tmpl_source src[] = {{"a", "x", 1}, {"a", "y", 1}};
+    const struct tmpl_source src[] = { { "a", "x", 1 }, { "a", "y", 1 } };
     assert_set_error(src, 2, NULL, "a:1: duplicate template name");
 }
 
@@ -553,8 +550,8 @@ error_reports_the_failing_template(void **state)
     const char *good = "<p>{{x}}</p>";
     const char *bad = "1\n2\n3\n<script>{{x}}";
     const struct tmpl_source src[] = {
-        {"good.html", good, strlen(good)},
-        {"bad.html", bad, strlen(bad)},
+        { "good.html", good, strlen(good) },
+        { "bad.html", bad, strlen(bad) },
     };
     assert_set_error(src, 2, NULL, "bad.html:4: {{x}} not allowed inside <script>");
 }
@@ -565,7 +562,7 @@ static void
 unknown_template_returns_false_and_leaves_out_alone(void **state)
 {
     (void)state;
-    const struct tmpl_source src[] = {{"a", "x", 1}};
+    const struct tmpl_source src[] = { { "a", "x", 1 } };
     struct tmpl_set *set = compile_ok(src, 1, NULL);
     struct buf out = BUF_INIT;
 
@@ -603,10 +600,14 @@ large_template_renders_correctly(void **state)
     buf_puts(&text, "<table>\n");
     buf_puts(&want, "<table>\n");
     for (int i = 0; i < 2000; i++) {
-        buf_printf(&text, "<tr class=\"r%d\"><td>{{v%d}}</td><td><a href=\"/x/{{v%d}}\">%d</a>"
-                          "</td></tr>\n", i, i, i, i);
-        buf_printf(&want, "<tr class=\"r%d\"><td>&lt;%d&gt;</td><td><a href=\"/x/%%3C%d%%3E\">%d"
-                          "</a></td></tr>\n", i, i, i, i);
+        buf_printf(&text,
+                   "<tr class=\"r%d\"><td>{{v%d}}</td><td><a href=\"/x/{{v%d}}\">%d</a>"
+                   "</td></tr>\n",
+                   i, i, i, i);
+        buf_printf(&want,
+                   "<tr class=\"r%d\"><td>&lt;%d&gt;</td><td><a href=\"/x/%%3C%d%%3E\">%d"
+                   "</a></td></tr>\n",
+                   i, i, i, i);
     }
     buf_puts(&text, "{{#rows}}<li>{{n}} {{title}}</li>\n{{/rows}}</table>\n");
     json_t *view = json_object();
@@ -622,7 +623,7 @@ large_template_renders_correctly(void **state)
     json_object_set_new(view, "rows", rows);
     json_object_set_new(view, "title", json_string("T&C"));
 
-    const struct tmpl_source src[] = {{"big.html", text.data, text.len}};
+    const struct tmpl_source src[] = { { "big.html", text.data, text.len } };
     struct tmpl_set *set = compile_ok(src, 1, NULL);
     struct buf out = BUF_INIT;
     assert_true(tmpl_render(set, &out, "big.html", view, NULL, NULL));
@@ -631,7 +632,7 @@ large_template_renders_correctly(void **state)
 
     /* the error line is right deep into a large template */
     buf_puts(&text, "<script>{{x}}</script>");
-    const struct tmpl_source bad[] = {{"big.html", text.data, text.len}};
+    const struct tmpl_source bad[] = { { "big.html", text.data, text.len } };
     assert_set_error(bad, 1, NULL, "big.html:2004: {{x}} not allowed inside <script>");
 
     tmpl_set_free(set);

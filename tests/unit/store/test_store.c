@@ -74,16 +74,16 @@ static void
 parameters_bind_by_name(void **state)
 {
     struct t *t = *state;
-    const struct db_param p[] = {DB_TEXT("second"), DB_INT64(41), DB_PARAM_END};
+    const struct db_param p[] = { DB_TEXT("second"), DB_INT64(41), DB_PARAM_END };
     char text[16];
     int64_t n = 0;
-    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_TEXT(text, sizeof text), DB_COL_END};
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_TEXT(text, sizeof text), DB_COL_END };
     /* $2 is used before $1 and $1 twice */
     assert_int_equal(db_query_one(t->db, "SELECT $2 + 1, $1 || '-' || $1", p, c), DB_ONE_ROW);
     assert_int_equal(n, 42);
     assert_string_equal(text, "second-second");
     /* too few parameters is an error, not a silent NULL */
-    const struct db_param few[] = {DB_TEXT("x"), DB_PARAM_END};
+    const struct db_param few[] = { DB_TEXT("x"), DB_PARAM_END };
     assert_int_equal(db_query_one(t->db, "SELECT $1, $2", few, c), DB_HARD_ERROR);
 }
 
@@ -92,10 +92,10 @@ columns_are_typed(void **state)
 {
     struct t *t = *state;
     char small[4];
-    const struct db_column c[] = {DB_COL_TEXT(small, sizeof small), DB_COL_END};
+    const struct db_column c[] = { DB_COL_TEXT(small, sizeof small), DB_COL_END };
     assert_int_equal(db_query_one(t->db, "SELECT 'too long for it'", NULL, c), DB_HARD_ERROR);
     char *s = (char *)"unset";
-    const struct db_column c2[] = {DB_COL_STR(&s), DB_COL_END};
+    const struct db_column c2[] = { DB_COL_STR(&s), DB_COL_END };
     assert_int_equal(db_query_one(t->db, "SELECT NULL", NULL, c2), DB_ONE_ROW);
     assert_null(s);
     assert_int_equal(db_query_one(t->db, "SELECT 'ä'", NULL, c2), DB_ONE_ROW);
@@ -117,7 +117,7 @@ constraints_and_savepoints(void **state)
     assert_true(db_commit(t->db) >= 0);
     int64_t n = 0;
     assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);
-    assert_int_equal(n, 2);   /* jc_1 and jc_3 */
+    assert_int_equal(n, 2); /* jc_1 and jc_3 */
 }
 
 static void
@@ -129,7 +129,7 @@ protected_connection_refuses_ddl(void **state)
     assert_true(db_exec(t->db, "CREATE TABLE x (a)", NULL) < 0);
     assert_true(db_exec(t->db, "ATTACH DATABASE '/tmp/x.db' AS x", NULL) < 0);
     int64_t n = 0;
-    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);   /* reads still work */
+    assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW); /* reads still work */
 }
 
 /* ---- the writer ---- */
@@ -142,7 +142,7 @@ struct insert_job {
     bool committed, done;
     pthread_mutex_t *mu;
     pthread_cond_t *cv;
-    const char *path;   /* to check the row is visible from another connection at DONE */
+    const char *path; /* to check the row is visible from another connection at DONE */
     bool visible_at_done;
 };
 
@@ -164,8 +164,8 @@ insert_done(void *arg, enum job_result result, bool committed)
     snprintf(url, sizeof url, "sqlite:%s", j->path);
     struct db *other = db_open(url, err, sizeof err);
     int64_t n = 0;
-    const struct db_param p[] = {DB_TEXT(j->id), DB_PARAM_END};
-    const struct db_column c[] = {DB_COL_INT64(&n), DB_COL_END};
+    const struct db_param p[] = { DB_TEXT(j->id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
     db_query_one(other, "SELECT count(*) FROM jobcenters WHERE id = $1", p, c);
     db_close(other);
     pthread_mutex_lock(j->mu);
@@ -189,9 +189,11 @@ writer_groups_commits_and_answers_after_commit(void **state)
     pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
     pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
     for (int i = 0; i < N; i++) {
-        jobs[i] = (struct insert_job){.job = {.run = insert_run, .done = insert_done},
-                                      .refuse = i % 10 == 3, .mu = &mu, .cv = &cv,
-                                      .path = t->path};
+        jobs[i] = (struct insert_job){ .job = { .run = insert_run, .done = insert_done },
+                                       .refuse = i % 10 == 3,
+                                       .mu = &mu,
+                                       .cv = &cv,
+                                       .path = t->path };
         jobs[i].job.arg = &jobs[i];
         snprintf(jobs[i].id, sizeof jobs[i].id, "jc_w%d", i);
         writer_submit(w, &jobs[i].job);
@@ -220,7 +222,7 @@ writer_groups_commits_and_answers_after_commit(void **state)
     assert_int_equal(db_jobcenter_count(t->db, &n), DB_ONE_ROW);
     assert_int_equal(n, kept);
     assert_int_equal(st.jobs, N);
-    assert_true(st.batches < N);   /* grouped, not one commit per job */
+    assert_true(st.batches < N); /* grouped, not one commit per job */
 }
 
 static enum job_result

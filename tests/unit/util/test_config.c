@@ -214,39 +214,37 @@ bad_values_name_key_value_and_line(void **state)
     (void)state;
     static const struct {
         const char *text;
-        const char *message;  /* after "PATH:" */
+        const char *message; /* after "PATH:" */
     } cases[] = {
-        {"[server]\nthreads = 0\n",
-         "2: bad value for server.threads: '0' (must be 1..64)"},
-        {"[server]\n\nthreads = abc\n",
-         "3: bad value for server.threads: 'abc' (must be 1..64)"},
-        {"[server]\nthreads = 65\n", "2: bad value for server.threads: '65'"},
-        {"[server]\nthreads = -1\n", "2: bad value for server.threads: '-1'"},
-        {"[server]\nthreads = +4\n", "2: bad value for server.threads: '+4'"},
-        {"[server]\nthreads = 4x\n", "2: bad value for server.threads: '4x'"},
-        {"[server]\nthreads =\n", "2: bad value for server.threads: ''"},
-        {"[server]\nmax_body_bytes = 99999999999999999999\n",
-         "2: bad value for server.max_body_bytes: '99999999999999999999' (must be"
-         " 1024..16777216)"},
-        {"[server]\nmax_body_bytes = 4294967297\n",
-         "2: bad value for server.max_body_bytes: '4294967297'"},
-        {"[server]\nlisten = 127.0.0.1\n",
-         "2: bad value for server.listen: '127.0.0.1' (must be HOST:PORT"},
-        {"[server]\nthreads = 2\nlisten = 127.0.0.1:70000\n",
-         "3: bad value for server.listen: '127.0.0.1:70000'"},
-        {"[server]\nlisten = example.org:80\n", "2: bad value for server.listen"},
-        {"[server]\nlisten = ::1:80\n", "2: bad value for server.listen"},
-        {"[server]\nlisten = :80\n", "2: bad value for server.listen"},
-        {"[store]\ndb_url = ftp://files.example/db\n",
-         "2: bad value for store.db_url: 'ftp://files.example/db' (must be sqlite:PATH"},
-        {"[store]\ndb_url = sqlite:\n", "2: bad value for store.db_url: 'sqlite:'"},
-        {"[ui]\ndefault_language = fr\n",
-         "2: bad value for ui.default_language: 'fr' (must be one of: de, en)"},
-        {"[log]\nlog_level = trace\n",
-         "2: bad value for log.log_level: 'trace' (must be one of: error, warn, info, debug)"},
-        {"[log]\naccess_log = maybe\n",
-         "2: bad value for log.access_log: 'maybe' (must be true/false, yes/no, on/off or 1/0)"},
-        {"[server]\ntls = 2\n", "2: bad value for server.tls: '2'"},
+        { "[server]\nthreads = 0\n", "2: bad value for server.threads: '0' (must be 1..64)" },
+        { "[server]\n\nthreads = abc\n", "3: bad value for server.threads: 'abc' (must be 1..64)" },
+        { "[server]\nthreads = 65\n", "2: bad value for server.threads: '65'" },
+        { "[server]\nthreads = -1\n", "2: bad value for server.threads: '-1'" },
+        { "[server]\nthreads = +4\n", "2: bad value for server.threads: '+4'" },
+        { "[server]\nthreads = 4x\n", "2: bad value for server.threads: '4x'" },
+        { "[server]\nthreads =\n", "2: bad value for server.threads: ''" },
+        { "[server]\nmax_body_bytes = 99999999999999999999\n",
+          "2: bad value for server.max_body_bytes: '99999999999999999999' (must be"
+          " 1024..16777216)" },
+        { "[server]\nmax_body_bytes = 4294967297\n",
+          "2: bad value for server.max_body_bytes: '4294967297'" },
+        { "[server]\nlisten = 127.0.0.1\n",
+          "2: bad value for server.listen: '127.0.0.1' (must be HOST:PORT" },
+        { "[server]\nthreads = 2\nlisten = 127.0.0.1:70000\n",
+          "3: bad value for server.listen: '127.0.0.1:70000'" },
+        { "[server]\nlisten = example.org:80\n", "2: bad value for server.listen" },
+        { "[server]\nlisten = ::1:80\n", "2: bad value for server.listen" },
+        { "[server]\nlisten = :80\n", "2: bad value for server.listen" },
+        { "[store]\ndb_url = ftp://files.example/db\n",
+          "2: bad value for store.db_url: 'ftp://files.example/db' (must be sqlite:PATH" },
+        { "[store]\ndb_url = sqlite:\n", "2: bad value for store.db_url: 'sqlite:'" },
+        { "[ui]\ndefault_language = fr\n",
+          "2: bad value for ui.default_language: 'fr' (must be one of: de, en)" },
+        { "[log]\nlog_level = trace\n",
+          "2: bad value for log.log_level: 'trace' (must be one of: error, warn, info, debug)" },
+        { "[log]\naccess_log = maybe\n",
+          "2: bad value for log.access_log: 'maybe' (must be true/false, yes/no, on/off or 1/0)" },
+        { "[server]\ntls = 2\n", "2: bad value for server.tls: '2'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct config cfg;
@@ -325,8 +323,7 @@ file_errors_missing_syntax_duplicate(void **state)
 
     /* inih would treat an indented line as a continuation of the value */
     assert_false(load_text(&cfg, "[server]\nthreads = 8\n  9\n", path, err));
-    snprintf(want, sizeof want, "%s:3: indented line continues server.threads from line 2",
-             path);
+    snprintf(want, sizeof want, "%s:3: indented line continues server.threads from line 2", path);
     assert_contains(err, want);
 
     assert_int_equal(cfg.threads, 4);
@@ -339,13 +336,16 @@ listen_forms(void **state)
 {
     (void)state;
     static const char *const good[] = {
-        "127.0.0.1:8080", "0.0.0.0:0", "localhost:65535", "[::1]:443", "[::]:8080",
-        "[2001:db8::1]:80", "255.255.255.255:1",
+        "127.0.0.1:8080", "0.0.0.0:0",        "localhost:65535",   "[::1]:443",
+        "[::]:8080",      "[2001:db8::1]:80", "255.255.255.255:1",
     };
     static const char *const bad[] = {
-        "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:+80",
-        "127.0.0.1:80x", "256.0.0.1:80", "1.2.3:80", "01.2.3.4:80", "[::1]80", "[::1]",
-        "[]:80", "[nonsense]:80", "::1:80", "example.org:80", "LOCALHOST:80", ":80", "",
+        "127.0.0.1",     "127.0.0.1:",    "127.0.0.1:65536",
+        "127.0.0.1:-1",  "127.0.0.1:+80", "127.0.0.1:80x",
+        "256.0.0.1:80",  "1.2.3:80",      "01.2.3.4:80",
+        "[::1]80",       "[::1]",         "[]:80",
+        "[nonsense]:80", "::1:80",        "example.org:80",
+        "LOCALHOST:80",  ":80",           "",
         "127.0.0.1 :80",
     };
     struct config cfg;
@@ -376,8 +376,8 @@ db_url_and_bool_forms(void **state)
 {
     (void)state;
     static const char *const good_urls[] = {
-        "sqlite:var/lotse.db", "sqlite:/var/lib/lotse/lotse.db", "sqlite::memory:",
-        "postgresql://", "postgresql://lotse:pw@localhost/lotse", "postgres://db/lotse",
+        "sqlite:var/lotse.db", "sqlite:/var/lib/lotse/lotse.db",        "sqlite::memory:",
+        "postgresql://",       "postgresql://lotse:pw@localhost/lotse", "postgres://db/lotse",
     };
     static const char *const bad_urls[] = {
         "sqlite:", "sqlite", "ftp://x", "mysql://u@h/db", "postgresql:/x", "", "SQLITE:x",
@@ -386,8 +386,8 @@ db_url_and_bool_forms(void **state)
         const char *text;
         bool value;
     } bools[] = {
-        {"true", true}, {"false", false}, {"yes", true}, {"no", false}, {"on", true},
-        {"off", false}, {"1", true}, {"0", false}, {"TRUE", true}, {"No", false},
+        { "true", true }, { "false", false }, { "yes", true }, { "no", false },  { "on", true },
+        { "off", false }, { "1", true },      { "0", false },  { "TRUE", true }, { "No", false },
     };
     struct config cfg;
     char err[ERRLEN];
@@ -441,20 +441,26 @@ env_errors_name_the_variable(void **state)
     (void)state;
     struct config cfg;
     char err[ERRLEN];
-    char *unknown[] = {"LOTSE_SERVER_THREADS=12", "LOTSE_SERVER_THREAD=12", NULL};
-    char *lower[] = {"LOTSE_server_threads=12", NULL};
-    char *section_only[] = {"LOTSE_SERVER=1", NULL};
-    char *bad[] = {"LOTSE_SERVER_THREADS=0", NULL};
+    char *unknown[] = { "LOTSE_SERVER_THREADS=12", "LOTSE_SERVER_THREAD=12", NULL };
+    char *lower[] = { "LOTSE_server_threads=12", NULL };
+    char *section_only[] = { "LOTSE_SERVER=1", NULL };
+    char *bad[] = { "LOTSE_SERVER_THREADS=0", NULL };
     char *exempt[] = {
-        "LOTSE_CONFIG=/etc/lotse.ini", "LOTSE_TEST_SOURCE_ROOT=/src", "LOTSE_TEST_DB=sqlite:x",
-        "LOTSE_DEMO_SEED=42", "LOTSEX=1", "lotse_server_threads=7", "NOT_LOTSE_X=1", NULL,
+        "LOTSE_CONFIG=/etc/lotse.ini",
+        "LOTSE_TEST_SOURCE_ROOT=/src",
+        "LOTSE_TEST_DB=sqlite:x",
+        "LOTSE_DEMO_SEED=42",
+        "LOTSEX=1",
+        "lotse_server_threads=7",
+        "NOT_LOTSE_X=1",
+        NULL,
     };
     config_defaults(&cfg);
 
     assert_false(config_load_env(&cfg, unknown, err, sizeof err));
     assert_contains(err, "LOTSE_SERVER_THREAD:");
     assert_contains(err, "unknown setting");
-    assert_int_equal(cfg.threads, 4);  /* all or nothing */
+    assert_int_equal(cfg.threads, 4); /* all or nothing */
 
     assert_false(config_load_env(&cfg, lower, err, sizeof err));
     assert_contains(err, "LOTSE_server_threads");
@@ -475,7 +481,7 @@ set_overrides_env(void **state)
     (void)state;
     struct config cfg;
     char err[ERRLEN];
-    char *env[] = {"LOTSE_LOG_LOG_LEVEL=warn", "LOTSE_UI_DEFAULT_LANGUAGE=en", NULL};
+    char *env[] = { "LOTSE_LOG_LOG_LEVEL=warn", "LOTSE_UI_DEFAULT_LANGUAGE=en", NULL };
     config_defaults(&cfg);
     assert_true(config_load_env(&cfg, env, err, sizeof err));
     assert_string_equal(cfg.log_level, "warn");
@@ -500,7 +506,7 @@ precedence_cli_env_file_default(void **state)
     char path[64], err[ERRLEN];
     /* threads: file, env and CLI; max_connections: file and env;
      * idle_minutes: file only; token_hours: nobody */
-    char *env[] = {"LOTSE_SERVER_THREADS=20", "LOTSE_SERVER_MAX_CONNECTIONS=200", NULL};
+    char *env[] = { "LOTSE_SERVER_THREADS=20", "LOTSE_SERVER_MAX_CONNECTIONS=200", NULL };
 
     config_defaults(&cfg);
     assert_true(load_text(&cfg,
@@ -538,8 +544,8 @@ print_masks_postgresql_password(void **state)
     config_defaults(&cfg);
 
     assert_true(config_set(&cfg, "store.db_url",
-                           "postgresql://lotse:s3cr%40t@db.example:5432/lotse", CONFIG_CLI,
-                           err, sizeof err));
+                           "postgresql://lotse:s3cr%40t@db.example:5432/lotse", CONFIG_CLI, err,
+                           sizeof err));
     char *text = print_to_string(&cfg);
     assert_contains(text, "\ndb_url = postgresql://lotse:***@db.example:5432/lotse\n");
     assert_lacks(text, "s3cr");
@@ -549,28 +555,27 @@ print_masks_postgresql_password(void **state)
                            "postgres://db/lotse?user=lotse&password=hunter2&sslmode=require",
                            CONFIG_CLI, err, sizeof err));
     text = print_to_string(&cfg);
-    assert_contains(text,
-                    "db_url = postgres://db/lotse?user=lotse&password=***&sslmode=require\n");
+    assert_contains(text, "db_url = postgres://db/lotse?user=lotse&password=***&sslmode=require\n");
     assert_lacks(text, "hunter2");
     free(text);
 
     /* an unencoded '@' or '/' in the password still stays hidden */
-    assert_true(config_set(&cfg, "store.db_url", "postgresql://u:p/a@ss@db/lotse", CONFIG_CLI,
-                           err, sizeof err));
+    assert_true(config_set(&cfg, "store.db_url", "postgresql://u:p/a@ss@db/lotse", CONFIG_CLI, err,
+                           sizeof err));
     text = print_to_string(&cfg);
     assert_contains(text, "db_url = postgresql://u:***@db/lotse\n");
     free(text);
 
     /* without a password nothing is masked */
-    assert_true(config_set(&cfg, "store.db_url", "postgresql://lotse@db/lotse", CONFIG_CLI,
-                           err, sizeof err));
+    assert_true(config_set(&cfg, "store.db_url", "postgresql://lotse@db/lotse", CONFIG_CLI, err,
+                           sizeof err));
     text = print_to_string(&cfg);
     assert_contains(text, "db_url = postgresql://lotse@db/lotse\n");
     free(text);
 
     /* error messages mask it too */
-    assert_false(config_set(&cfg, "store.db_url", "mysql://root:topsecret@db/x", CONFIG_CLI,
-                            err, sizeof err));
+    assert_false(config_set(&cfg, "store.db_url", "mysql://root:topsecret@db/x", CONFIG_CLI, err,
+                            sizeof err));
     assert_contains(err, "'mysql://root:***@db/x'");
     assert_lacks(err, "topsecret");
 }
@@ -583,8 +588,8 @@ print_is_ini_with_every_key_and_loads_back(void **state)
     char path[64], err[ERRLEN];
     config_defaults(&cfg);
     assert_true(config_set(&cfg, "server.threads", "7", CONFIG_CLI, err, sizeof err));
-    assert_true(config_set(&cfg, "ui.locale_dir", "/usr/share/locale", CONFIG_CLI, err,
-                           sizeof err));
+    assert_true(
+        config_set(&cfg, "ui.locale_dir", "/usr/share/locale", CONFIG_CLI, err, sizeof err));
     assert_true(config_set(&cfg, "server.tls", "on", CONFIG_CLI, err, sizeof err));
 
     char *text = print_to_string(&cfg);
