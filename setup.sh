@@ -143,11 +143,14 @@ cmd_start() {
   mkdir -p var
   if [ ! -f "$DEMO_DB" ]; then
     say "creating $DEMO_DB with demo data"
+    # an audit file left from an earlier store would not match the new one
+    rm -f "$DEMO_DB-wal" "$DEMO_DB-shm" "$DEMO_DB-audit" "$DEMO_DB-audit-wal" "$DEMO_DB-audit-shm"
     local rc=0 out
     out=$(build/src/lotse demo --db "sqlite:$DEMO_DB" --password "$DEMO_PASSWORD" 2>&1 </dev/null) || rc=$?
     if [ "$rc" -ne 0 ]; then
       printf '%s\n' "$out" >&2
-      rm -f "$DEMO_DB" "$DEMO_DB-wal" "$DEMO_DB-shm"
+      rm -f "$DEMO_DB" "$DEMO_DB-wal" "$DEMO_DB-shm" "$DEMO_DB-audit" "$DEMO_DB-audit-wal" \
+        "$DEMO_DB-audit-shm"
       fail "lotse demo failed (exit $rc)"
     fi
   fi
@@ -162,7 +165,7 @@ demo logins (password for all: $DEMO_PASSWORD)
   dpo1         data protection officer
   av1          placement officer
   an1          analyst
-Stop with Ctrl-C. Delete $DEMO_DB to start over with fresh demo data.
+Stop with Ctrl-C. Delete the folder var/ to start over with fresh demo data.
 
 EOF
   exec build/src/lotse serve --db "sqlite:$DEMO_DB" --listen "$LISTEN"
