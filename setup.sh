@@ -29,7 +29,7 @@ readonly PACKAGES=(
   gcc pkg-config meson ninja-build
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libinih-dev
   libcmocka-dev libcurl4-openssl-dev
-  gettext locales tzdata sqlite3 ca-certificates git clang-format
+  gettext locales tzdata sqlite3 ca-certificates git clang-format curl
   chromium            # browser tests (playwright-core drives /usr/bin/chromium)
   fonts-liberation2   # a font for headless chromium pages and letters
 )

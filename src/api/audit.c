@@ -73,6 +73,18 @@ api_audit_verify(struct request *req)
         problem_set(&pb, CORE_ERROR, NULL, NULL);
         return reply_problem(req, &pb);
     }
+    /* checking the chain is itself recorded */
+    const struct audit_entry e = { "audit.verify",
+                                   "audit",
+                                   NULL,
+                                   NULL,
+                                   NULL,
+                                   PURPOSE_DPO_TASK,
+                                   v.ok ? "chain intact" : "chain broken" };
+    if (audit_record(&req->core, &e) != CORE_OK) {
+        problem_set(&pb, CORE_ERROR, NULL, NULL);
+        return reply_problem(req, &pb);
+    }
     json_t *o = json_object();
     json_object_set_new(o, "ok", json_boolean(v.ok));
     json_object_set_new(o, "entries", json_integer(v.entries));

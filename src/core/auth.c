@@ -6,6 +6,7 @@
  */
 #include "core/auth.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -37,126 +38,160 @@ auth_get_limits(void)
     return &limits;
 }
 
-/* ---- the brake: a fixed table of counters, keyed by a digest of the key ---- */
+/* ---- the brake ----
+ * A fixed table of counters, keyed by a keyed BLAKE2b digest (the key is
+ * random per process, so nobody can choose names that collide with a
+ * victim's slot). An attempt is counted when it starts (in flight), not when
+ * its slow password check ends, so a burst of parallel guesses cannot slip
+ * past the limit. A live slot is never evicted; when the table is crowded,
+ * new keys are refused (429) rather than resetting someone else's count. */
 
-enum { SLOTS = 4096 };
+enum { SLOTS = 8192, PROBES = 32 };
 
 struct counter {
     unsigned char key[16];
     int64_t window_start;
     unsigned failures;
+    unsigned in_flight;
     bool used;
 };
 
 static struct counter counters[SLOTS];
 static pthread_mutex_t counters_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char table_key[crypto_generichash_KEYBYTES];
+static pthread_once_t table_key_once = PTHREAD_ONCE_INIT;
+
+static void
+make_table_key(void)
+{
+    randombytes_buf(table_key, sizeof table_key);
+}
+
+/* IPv6 addresses count per /64: one subscriber usually holds a whole /64. */
+static void
+address_key(const char *address, char out[64])
+{
+    unsigned char a6[16];
+    if (address && strchr(address, ':') && inet_pton(AF_INET6, address, a6) == 1)
+        snprintf(out, 64, "v6:%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a6[0], a6[1], a6[2], a6[3],
+                 a6[4], a6[5], a6[6], a6[7]);
+    else
+        snprintf(out, 64, "%s", address ? address : "");
+}
 
 static void
 key_of(const char *kind, const char *value, unsigned char out[16])
 {
+    pthread_once(&table_key_once, make_table_key);
     crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, 16);
+    crypto_generichash_init(&st, table_key, sizeof table_key, 16);
     crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
     crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
     crypto_generichash_final(&st, out, 16);
 }
 
-/* The slot for KEY; an expired or empty slot is taken over when not found. */
+static bool
+live(const struct counter *c, int64_t now_s)
+{
+    return c->used &&
+           (c->in_flight > 0 || now_s - c->window_start < (int64_t)limits.window_seconds);
+}
+
+/* The slot for KEY, or a free one taken for it when CREATE; NULL when the
+ * neighbourhood is full of live counters. */
 static struct counter *
 slot_for(const unsigned char key[16], int64_t now_s, bool create)
 {
-    unsigned h = (unsigned)key[0] | (unsigned)key[1] << 8;
+    unsigned h = ((unsigned)key[0] | (unsigned)key[1] << 8 | (unsigned)key[2] << 16) % SLOTS;
     struct counter *free_slot = NULL;
-    for (int probe = 0; probe < 16; probe++) {
+    for (int probe = 0; probe < PROBES; probe++) {
         struct counter *c = &counters[(h + (unsigned)probe) % SLOTS];
-        if (c->used && memcmp(c->key, key, 16) == 0)
+        if (c->used && memcmp(c->key, key, 16) == 0) {
+            if (!live(c, now_s)) { /* an old window: start a new one */
+                c->failures = 0;
+                c->window_start = now_s;
+            }
             return c;
-        bool expired = !c->used || now_s - c->window_start >= (int64_t)limits.window_seconds;
-        if (expired && !free_slot)
+        }
+        if (!live(c, now_s) && !free_slot)
             free_slot = c;
     }
-    if (!create)
+    if (!create || !free_slot)
         return NULL;
-    if (!free_slot) /* table crowded: reuse the home slot (oldest wins nothing) */
-        free_slot = &counters[h % SLOTS];
     memcpy(free_slot->key, key, 16);
     free_slot->used = true;
     free_slot->failures = 0;
+    free_slot->in_flight = 0;
     free_slot->window_start = now_s;
     return free_slot;
 }
 
-static bool
-blocked(const unsigned char key[16], int64_t now_s, unsigned *retry_after)
+static unsigned
+left_in_window(const struct counter *c, int64_t now_s)
 {
-    struct counter *c = slot_for(key, now_s, false);
-    if (!c || now_s - c->window_start >= (int64_t)limits.window_seconds)
-        return false;
-    if (c->failures < limits.max_failures)
-        return false;
-    unsigned left = (unsigned)(c->window_start + limits.window_seconds - now_s);
-    if (left > *retry_after)
-        *retry_after = left;
-    return true;
+    int64_t left = c->window_start + (int64_t)limits.window_seconds - now_s;
+    return left > 0 ? (unsigned)left : 1;
 }
 
 bool
-auth_throttled(const char *username, const char *address, int64_t now_s, unsigned *retry_after)
+auth_attempt_begin(const char *username, const char *address, int64_t now_s, unsigned *retry_after)
 {
     unsigned char ku[16], ka[16];
+    char akey[64];
+    address_key(address, akey);
     key_of("user", username ? username : "", ku);
-    key_of("addr", address ? address : "", ka);
+    key_of("addr", akey, ka);
     *retry_after = 0;
     pthread_mutex_lock(&counters_mu);
-    /* the address gets ten times the allowance: offices share addresses */
-    bool b = blocked(ku, now_s, retry_after);
-    struct counter *c = slot_for(ka, now_s, false);
-    if (c && now_s - c->window_start < (int64_t)limits.window_seconds &&
-        c->failures >= limits.max_failures * 10) {
-        unsigned left = (unsigned)(c->window_start + limits.window_seconds - now_s);
-        if (left > *retry_after)
-            *retry_after = left;
-        b = true;
+    struct counter *cu = slot_for(ku, now_s, true);
+    struct counter *ca = slot_for(ka, now_s, true);
+    bool ok = cu && ca;
+    if (!ok) {
+        *retry_after = 60; /* the table is crowded with live counters: an attack */
+    } else {
+        /* the address gets ten times the allowance: offices share addresses */
+        if (cu->failures + cu->in_flight >= limits.max_failures) {
+            ok = false;
+            *retry_after = left_in_window(cu, now_s);
+        }
+        if (ca->failures + ca->in_flight >= limits.max_failures * 10) {
+            ok = false;
+            unsigned left = left_in_window(ca, now_s);
+            if (left > *retry_after)
+                *retry_after = left;
+        }
+        if (ok) {
+            cu->in_flight++;
+            ca->in_flight++;
+        }
     }
     pthread_mutex_unlock(&counters_mu);
-    if (b && *retry_after == 0)
-        *retry_after = 1;
-    return b;
+    return ok;
 }
 
 void
-auth_failed(const char *username, const char *address, int64_t now_s)
+auth_attempt_end(const char *username, const char *address, enum attempt_outcome outcome,
+                 int64_t now_s)
 {
     unsigned char ku[16], ka[16];
+    char akey[64];
+    address_key(address, akey);
     key_of("user", username ? username : "", ku);
-    key_of("addr", address ? address : "", ka);
+    key_of("addr", akey, ka);
     pthread_mutex_lock(&counters_mu);
-    struct counter *c = slot_for(ku, now_s, true);
-    if (now_s - c->window_start >= (int64_t)limits.window_seconds) {
-        c->window_start = now_s;
-        c->failures = 0;
-    }
-    c->failures++;
-    c = slot_for(ka, now_s, true);
-    if (now_s - c->window_start >= (int64_t)limits.window_seconds) {
-        c->window_start = now_s;
-        c->failures = 0;
-    }
-    c->failures++;
-    pthread_mutex_unlock(&counters_mu);
-}
-
-void
-auth_succeeded(const char *username)
-{
-    unsigned char ku[16];
-    key_of("user", username, ku);
-    pthread_mutex_lock(&counters_mu);
-    for (int probe = 0; probe < 16; probe++) {
-        unsigned h = (unsigned)ku[0] | (unsigned)ku[1] << 8;
-        struct counter *c = &counters[(h + (unsigned)probe) % SLOTS];
-        if (c->used && memcmp(c->key, ku, 16) == 0)
-            c->used = false;
+    struct counter *cu = slot_for(ku, now_s, false), *ca = slot_for(ka, now_s, false);
+    if (cu && cu->in_flight)
+        cu->in_flight--;
+    if (ca && ca->in_flight)
+        ca->in_flight--;
+    if (outcome == ATTEMPT_SUCCEEDED) {
+        if (cu && !cu->in_flight)
+            cu->used = false; /* a correct password clears the name's count */
+    } else if (outcome == ATTEMPT_FAILED) {
+        if (cu)
+            cu->failures++;
+        if (ca)
+            ca->failures++;
     }
     pthread_mutex_unlock(&counters_mu);
 }

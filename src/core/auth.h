@@ -30,12 +30,16 @@ struct auth_limits {
 void auth_configure(const struct auth_limits *limits);
 const struct auth_limits *auth_get_limits(void);
 
-/* The guessing brake. auth_throttled() is true (with *RETRY_AFTER seconds)
- * while USERNAME or ADDRESS has had too many failures in the window. */
-bool auth_throttled(const char *username, const char *address, int64_t now_s,
-                    unsigned *retry_after);
-void auth_failed(const char *username, const char *address, int64_t now_s);
-void auth_succeeded(const char *username);
+/* The guessing brake. Call auth_attempt_begin() before checking a password:
+ * false (with *RETRY_AFTER seconds) while USERNAME or ADDRESS (IPv6 per /64)
+ * has used up its attempts in the window — attempts still being checked
+ * count too. Every true must be followed by auth_attempt_end() with the
+ * outcome. */
+bool auth_attempt_begin(const char *username, const char *address, int64_t now_s,
+                        unsigned *retry_after);
+enum attempt_outcome { ATTEMPT_FAILED, ATTEMPT_SUCCEEDED, ATTEMPT_NOT_CHECKED };
+void auth_attempt_end(const char *username, const char *address, enum attempt_outcome outcome,
+                      int64_t now_s);
 /* Forget every counter (tests). */
 void auth_reset_throttle(void);
 

@@ -195,7 +195,7 @@ assign(struct core_ctx *ctx, const struct case_input *in, char cm_id[ID_MAX], co
     struct pick p = { .per_fte = ctx->caseload_per_fte };
     enum db_status st = db_case_managers_load(
         ctx->db, a->jobcenter_id, a->team_id[0] ? a->team_id : NULL, &p.row, pick_row, &p);
-    if (st >= 0 && !p.any && a->team_id[0])
+    if (st >= 0 && !p.chosen[0] && a->team_id[0]) /* the team is full or has nobody */
         st = db_case_managers_load(ctx->db, a->jobcenter_id, NULL, &p.row, pick_row, &p);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
@@ -300,7 +300,11 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view, s
     struct case_row stored;
     if (db_case_get(ctx->db, a->jobcenter_id, id, &stored) != DB_ONE_ROW)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    *view = case_view(&stored);
+    /* the answer shows only what the caller may read: a team lead or a placement
+       officer who opened the case for someone else gets the status view */
+    const struct case_facts f = facts_of(&stored);
+    struct access_grant g = access_case(a, &f, CASE_READ);
+    *view = g.decision == ACCESS_ALLOW ? case_view(&stored) : case_status_view(&stored);
     return CORE_OK;
 }
 

@@ -35,9 +35,9 @@ json_t *roles_to_json(unsigned roles);
 struct actor {
     char id[ID_MAX];
     char jobcenter_id[ID_MAX];
-    char team_id[ID_MAX]; /* "" when none */
-    char username[64];
-    char display_name[128];
+    char team_id[ID_MAX];   /* "" when none */
+    char username[68];      /* 64 characters of [a-z0-9._-] */
+    char display_name[484]; /* 120 characters of up to 4 bytes */
     unsigned roles;
     int fte_milli;
 };

@@ -30,6 +30,7 @@ struct writer {
     size_t batch_max;
     unsigned linger_us;
     bool stopping;
+    bool closed; /* the thread has ended: new jobs fail at once */
     struct writer_stats stats;
 };
 
@@ -37,7 +38,8 @@ static void
 run_batch(struct writer *w, struct write_job *batch)
 {
     enum db_status st = DB_RETRY;
-    for (int attempt = 0; attempt < 100 && st == DB_RETRY; attempt++) {
+    /* each attempt already waits up to the busy timeout for the lock */
+    for (int attempt = 0; attempt < 3 && st == DB_RETRY; attempt++) {
         st = db_begin(w->db, true);
         if (st == DB_RETRY)
             usleep(2000);
@@ -61,7 +63,7 @@ run_batch(struct writer *w, struct write_job *batch)
     audit_chain_end();
     bool committed = false;
     if (ok) {
-        for (int attempt = 0; attempt < 100; attempt++) {
+        for (int attempt = 0; attempt < 3; attempt++) {
             st = db_commit(w->db);
             if (st != DB_RETRY)
                 break;
@@ -125,6 +127,7 @@ writer_main(void *arg)
         while (!w->head && !w->stopping)
             pthread_cond_wait(&w->has_work, &w->mu);
         if (!w->head && w->stopping) {
+            w->closed = true;
             pthread_mutex_unlock(&w->mu);
             break;
         }
@@ -178,8 +181,13 @@ writer_submit(struct writer *w, struct write_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&w->mu);
-    while (w->queued >= QUEUE_LIMIT)
+    while (w->queued >= QUEUE_LIMIT && !w->closed)
         pthread_cond_wait(&w->has_room, &w->mu);
+    if (w->closed) { /* shutting down: refuse, so that nobody waits for ever */
+        pthread_mutex_unlock(&w->mu);
+        job->done(job->arg, JOB_FAILED, false);
+        return;
+    }
     if (w->tail)
         w->tail->next = job;
     else
@@ -247,8 +255,16 @@ writer_stop(struct writer *w)
     pthread_mutex_lock(&w->mu);
     w->stopping = true;
     pthread_cond_broadcast(&w->has_work);
+    pthread_cond_broadcast(&w->has_room);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+}
+
+void
+writer_free(struct writer *w)
+{
+    if (!w)
+        return;
     db_close(w->db);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->has_work);

@@ -42,8 +42,11 @@ void writer_submit(struct writer *w, struct write_job *job);
 /* Run JOB and wait for its DONE: for callers that may block (command line, tests). */
 enum job_result writer_run_sync(struct writer *w, enum job_result (*run)(struct db *, void *),
                                 void *arg, bool *committed);
-/* Finish every queued job, stop the thread, close the connection. */
+/* Finish every queued job and stop the thread. Jobs submitted afterwards
+ * fail at once (their DONE runs in writer_submit with committed false).
+ * The writer stays valid until writer_free(), which closes the connection. */
 void writer_stop(struct writer *w);
+void writer_free(struct writer *w);
 
 /* Without a writer thread (command-line tools): run one job in its own
  * transaction on DB, with the same savepoint and retry semantics. */

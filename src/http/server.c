@@ -769,7 +769,9 @@ server_run(const struct server_setup *setup)
     if (!srv.daemon) {
         log_error("http: cannot listen on %s: %s", cfg->listen, strerror(errno));
         writer_stop(srv.writer);
+        writer_free(srv.writer);
         pool_stop(srv.hasher);
+        pool_free(srv.hasher);
         pages_free();
         return 1;
     }
@@ -789,9 +791,16 @@ server_run(const struct server_setup *setup)
         close(lsock);
     for (int i = 0; i < 3000 && atomic_load(&srv.in_flight) > 0; i++)
         usleep(10000);
-    MHD_stop_daemon(srv.daemon);
+    /* Drain the writer and the pool: every parked connection gets its answer
+       (a job still queued commits; one submitted from now on fails at once
+       with a 503), so none is suspended when the daemon stops. */
     writer_stop(srv.writer);
     pool_stop(srv.hasher);
+    for (int i = 0; i < 500 && atomic_load(&srv.in_flight) > 0; i++)
+        usleep(10000);
+    MHD_stop_daemon(srv.daemon);
+    writer_free(srv.writer);
+    pool_free(srv.hasher);
     for (int i = 0; i < srv.n_dbs; i++)
         core_db_close(srv.dbs[i]);
     pages_free();

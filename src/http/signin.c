@@ -40,12 +40,12 @@ after_check(struct request *req)
 {
     struct signin *s = req->deferred_arg;
     int64_t now_s = req->core.now_us / 1000000;
+    auth_attempt_end(s->username, req->client_address, s->ok ? ATTEMPT_SUCCEEDED : ATTEMPT_FAILED,
+                     now_s);
     if (!s->ok) {
-        auth_failed(s->username, req->client_address, now_s);
         s->result = CORE_UNAUTHORIZED;
         return s->then(req);
     }
-    auth_succeeded(s->username);
     return http_write(req, issue, s, after_issue);
 }
 
@@ -56,11 +56,12 @@ signin_start(struct request *req, struct signin *s, enum http_result (*then)(str
     s->then = then;
     req->deferred_arg = s;
     int64_t now_s = req->core.now_us / 1000000;
-    if (auth_throttled(s->username, req->client_address, now_s, &s->retry_after)) {
+    if (!auth_attempt_begin(s->username, req->client_address, now_s, &s->retry_after)) {
         s->result = CORE_TOO_MANY;
         return then(req);
     }
     if (auth_find_user(&req->core, s->username, &s->user, &s->found) != CORE_OK) {
+        auth_attempt_end(s->username, req->client_address, ATTEMPT_NOT_CHECKED, now_s);
         s->result = CORE_ERROR;
         return then(req);
     }

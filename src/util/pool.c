@@ -17,6 +17,7 @@ struct pool {
     pthread_cond_t cv;
     struct pool_item *head, *tail;
     bool stopping;
+    bool closed; /* the threads have ended: new work runs in the caller */
     unsigned n;
     pthread_t threads[];
 };
@@ -86,6 +87,26 @@ pool_stop(struct pool *p)
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->n; i++)
         pthread_join(p->threads[i], NULL);
+    pthread_mutex_lock(&p->mu);
+    p->closed = true;
+    /* work queued after the threads saw the stop */
+    struct pool_item *it = p->head;
+    p->head = p->tail = NULL;
+    pthread_mutex_unlock(&p->mu);
+    while (it) {
+        struct pool_item *next = it->next;
+        it->fn(it->arg);
+        it->done(it->arg);
+        free(it);
+        it = next;
+    }
+}
+
+void
+pool_free(struct pool *p)
+{
+    if (!p)
+        return;
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p);

@@ -11,7 +11,9 @@ struct pool;
 struct pool *pool_start(unsigned threads);
 /* Queue FN(ARG), then DONE(ARG) on the same pool thread. Never blocks. */
 void pool_submit(struct pool *p, void (*fn)(void *), void (*done)(void *), void *arg);
-/* Finish queued work and join the threads. */
+/* Finish queued work and join the threads; work submitted afterwards runs
+ * in the submitting thread. The pool stays valid until pool_free(). */
 void pool_stop(struct pool *p);
+void pool_free(struct pool *p);
 
 #endif

@@ -156,7 +156,11 @@ intake_done(struct request *req)
     json_decref(in->client_view);
     if (req->deferred_result == CORE_OK) {
         const char *id = json_string_value(json_object_get(in->case_view, "id"));
-        char *loc = arena_printf(&req->arena, "/cases/%s", id);
+        /* whoever may not open the new case (a placement officer or team lead
+           who opened it for a case manager) goes back to their list */
+        char *loc = json_object_get(in->case_view, "client")
+                        ? arena_printf(&req->arena, "/cases/%s", id)
+                        : arena_strdup(&req->arena, "/");
         json_decref(in->case_view);
         json_decref(in->form_copy);
         return reply_redirect(req, loc);

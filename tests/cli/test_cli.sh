@@ -93,5 +93,32 @@ check "print-config masks a database password" bash -c "
 check "an unknown LOTSE_ variable stops start-up" exits 2 env LOTSE_SERVER_THREDS=3 "$LOTSE" serve --print-config
 check "unknown command" exits 2 "$LOTSE" frobnicate
 
+# ---- a running server: the sign-in brake under a parallel burst, SIGTERM ----
+"$LOTSE" serve --db "$db1" --listen 127.0.0.1:0 --set session.login_max_failures=3 \
+    >"$dir/serve.out" 2>"$dir/serve.err" &
+server=$!
+url=""
+for _ in $(seq 100); do
+    url=$(sed -n 's/^lotse listening on //p' "$dir/serve.out")
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+burst() {   # 20 wrong passwords for fm2 at once: at most 3 may be checked
+    for i in $(seq 20); do
+        curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+            -d '{"username":"fm2","password":"wrong-password-'"$i"'"}' "$url/api/v1/tokens" &
+    done
+    wait
+}
+check "the sign-in brake holds against a parallel burst" bash -c "
+    codes=\$($(declare -f burst); url='$url' burst | sort | uniq -c);
+    echo \"\$codes\";
+    n401=\$(echo \"\$codes\" | awk '\$2==401{print \$1}'); n429=\$(echo \"\$codes\" | awk '\$2==429{print \$1}');
+    [ \"\${n401:-0}\" -le 3 ] && [ \"\${n429:-0}\" -ge 17 ]"
+kill -TERM "$server"
+wait "$server"
+server_exit=$?
+check "SIGTERM: the server exits 0" test "$server_exit" -eq 0
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

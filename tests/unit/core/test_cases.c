@@ -159,6 +159,33 @@ least_loaded_case_manager_is_chosen(void **state)
 }
 
 static void
+answer_shows_only_what_the_creator_may_read(void **state)
+{
+    struct fixture *f = *state;
+    const char *client = new_client(f, &f->po);
+    struct core_ctx ctx = fixture_ctx(f, &f->lead);
+    struct case_input in = { .client_id = client,
+                             .referral_source = "placement",
+                             .referral_date = { 2026, 1, 10 },
+                             .referral_reason = "Gründe",
+                             .case_manager_id = "us_cm1" };
+    struct problem pb = PROBLEM_INIT;
+    json_t *view = NULL;
+    assert_int_equal(cases_create(&ctx, &in, &view, &pb), CORE_OK);
+    assert_null(json_object_get(view, "client")); /* no name for the team lead */
+    assert_null(json_object_get(json_object_get(view, "referral"), "reason"));
+    assert_string_equal(json_string_value(json_object_get(view, "status")), "referred");
+    json_decref(view);
+    /* the case manager who opens a case for themselves sees it all */
+    struct core_ctx own = fixture_ctx(f, &f->cm1);
+    in.client_id = new_client(f, &f->cm1);
+    in.case_manager_id = NULL;
+    assert_int_equal(cases_create(&own, &in, &view, &pb), CORE_OK);
+    assert_non_null(json_object_get(view, "client"));
+    json_decref(view);
+}
+
+static void
 case_manager_opens_for_themselves(void **state)
 {
     struct fixture *f = *state;
@@ -283,6 +310,8 @@ main(void)
         cmocka_unit_test_setup_teardown(cap_refuses_and_lead_overrides, setup, teardown),
         cmocka_unit_test_setup_teardown(least_loaded_case_manager_is_chosen, setup, teardown),
         cmocka_unit_test_setup_teardown(case_manager_opens_for_themselves, setup, teardown),
+        cmocka_unit_test_setup_teardown(answer_shows_only_what_the_creator_may_read, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(one_open_case_per_client, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_dates_are_refused_and_nothing_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(activation_sets_the_deadlines, setup, teardown),

@@ -206,6 +206,7 @@ writer_groups_commits_and_answers_after_commit(void **state)
     struct writer_stats st;
     writer_get_stats(w, &st);
     writer_stop(w);
+    writer_free(w);
     int kept = 0;
     for (int i = 0; i < N; i++) {
         assert_true(jobs[i].committed);
@@ -242,6 +243,7 @@ sync_and_inline_runs(void **state)
     bool committed = false;
     assert_int_equal(writer_run_sync(w, failing_run, NULL, &committed), JOB_FAILED);
     writer_stop(w);
+    writer_free(w);
     assert_int_equal(writer_run_inline(t->db, failing_run, NULL, &committed), JOB_FAILED);
     assert_false(committed);
     int64_t n = -1;
