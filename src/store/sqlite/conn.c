@@ -3,6 +3,7 @@
  * per connection, WAL mode, statements prepared once and cached by the
  * address of their SQL literal, $n parameters bound by name.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,9 +109,22 @@ attach(sqlite3 *h, const char *file, const char *name, char *err, size_t errlen)
  * is attached as "lotse_data", because SQLite commits the files of a
  * transaction in schema order. SQL names tables without a schema, and every
  * table name exists in one file only, so the same SQL works on both. */
+/* Process-wide SQLite settings, before the first connection: no memory
+ * statistics (they take a global mutex on every allocation, which all request
+ * threads would contend for). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static struct db *
 sq_open(const char *path, bool writer, char *err, size_t errlen)
 {
+    pthread_once(&sqlite_once, sqlite_configure);
     if (!path[0]) {
         snprintf(err, errlen, "sqlite: empty path");
         return NULL;
