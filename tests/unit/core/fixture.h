@@ -101,6 +101,21 @@ fixture_free(struct fixture *f)
     free(f);
 }
 
+/* cmocka set-up and tear-down: a fresh fixture per test. */
+static inline int
+fixture_setup(void **state)
+{
+    *state = fixture_new();
+    return 0;
+}
+
+static inline int
+fixture_teardown(void **state)
+{
+    fixture_free(*state);
+    return 0;
+}
+
 /* A context for ACTOR on the fixture's connection, as inside a write job. */
 static inline struct core_ctx
 fixture_ctx(struct fixture *f, const struct actor *actor)

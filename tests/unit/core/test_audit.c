@@ -13,20 +13,6 @@
 #include "core/audit.h"
 #include "fixture.h"
 
-static int
-setup(void **state)
-{
-    *state = fixture_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture_free(*state);
-    return 0;
-}
-
 static void
 append_n(struct fixture *f, int n)
 {
@@ -216,18 +202,20 @@ main(void)
 {
     crypto_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(intact_chain_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(empty_chain_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(triggers_refuse_update_and_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(changed_entry_is_named, setup, teardown),
-        cmocka_unit_test_setup_teardown(changed_hash_is_named, setup, teardown),
-        cmocka_unit_test_setup_teardown(removed_entry_is_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(removed_last_entries_and_renumbered_are_found, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(inserted_entry_is_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(swapped_entries_are_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(intact_chain_verifies, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(empty_chain_verifies, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(triggers_refuse_update_and_delete, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(changed_entry_is_named, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(changed_hash_is_named, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(removed_entry_is_found, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(removed_last_entries_and_renumbered_are_found,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(inserted_entry_is_found, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(swapped_entries_are_found, fixture_setup, fixture_teardown),
         cmocka_unit_test(hash_covers_every_field),
-        cmocka_unit_test_setup_teardown(pending_entries_wait_for_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(pending_entries_wait_for_commit, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

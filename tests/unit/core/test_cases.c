@@ -15,20 +15,6 @@
 #include "core/clients.h"
 #include "fixture.h"
 
-static int
-setup(void **state)
-{
-    *state = fixture_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    fixture_free(*state);
-    return 0;
-}
-
 static void
 cap_is_scaled_by_fte_and_rounded_down(void **state)
 {
@@ -307,15 +293,21 @@ main(void)
     crypto_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cap_is_scaled_by_fte_and_rounded_down),
-        cmocka_unit_test_setup_teardown(cap_refuses_and_lead_overrides, setup, teardown),
-        cmocka_unit_test_setup_teardown(least_loaded_case_manager_is_chosen, setup, teardown),
-        cmocka_unit_test_setup_teardown(case_manager_opens_for_themselves, setup, teardown),
-        cmocka_unit_test_setup_teardown(answer_shows_only_what_the_creator_may_read, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(one_open_case_per_client, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_dates_are_refused_and_nothing_stored, setup, teardown),
-        cmocka_unit_test_setup_teardown(activation_sets_the_deadlines, setup, teardown),
-        cmocka_unit_test_setup_teardown(reads_leave_one_pending_audit_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(cap_refuses_and_lead_overrides, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(least_loaded_case_manager_is_chosen, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(case_manager_opens_for_themselves, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(answer_shows_only_what_the_creator_may_read, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(one_open_case_per_client, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_dates_are_refused_and_nothing_stored, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(activation_sets_the_deadlines, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(reads_leave_one_pending_audit_entry, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
