@@ -95,13 +95,13 @@ cmd_serve(int argc, char **argv)
     struct db *check = cmd_open_db(cfg.db_url, false);
     if (!check)
         return 1;
-    int64_t n = 0;
-    const struct db_column col[] = { DB_COL_INT64(&n), DB_COL_END };
-    enum db_status st = db_query_one(check, "SELECT count(*) FROM schema_migrations", NULL, col);
+    int pending = 0;
+    enum db_status st = db_migrations_pending(check, &pending);
     db_close(check);
-    if (st < 0 || n == 0) {
-        fprintf(stderr, "lotse: the store %s has no schema yet; run: lotse migrate --db %s\n",
-                cfg.db_url, cfg.db_url);
+    if (st < 0 || pending > 0) {
+        fprintf(stderr,
+                "lotse: the store %s needs %d migration%s first; run: lotse migrate --db %s\n",
+                cfg.db_url, pending, pending == 1 ? "" : "s", cfg.db_url);
         return 1;
     }
     struct server_setup setup = {

@@ -152,6 +152,11 @@ db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct db *, void *), 
     return DB_HARD_ERROR;
 }
 
+/* The bookkeeping table of applied migrations, made before anything else. */
+static const char create_migrations_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+
 static enum db_status
 migration_applied(struct db *db, int64_t version, bool *applied)
 {
@@ -168,11 +173,7 @@ enum db_status
 db_migrate(struct db *db, int *applied, char *err, size_t errlen)
 {
     *applied = 0;
-    enum db_status st = db->ops->exec_script(
-        db,
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-        err, errlen);
+    enum db_status st = db->ops->exec_script(db, create_migrations_table, err, errlen);
     if (st < 0)
         return st;
     const char *suffix = db->ops->migration_suffix;
@@ -214,6 +215,30 @@ db_migrate(struct db *db, int *applied, char *err, size_t errlen)
             return DB_HARD_ERROR;
         }
         (*applied)++;
+    }
+    return DB_NO_ROWS;
+}
+
+enum db_status
+db_migrations_pending(struct db *db, int *pending)
+{
+    *pending = 0;
+    const char *suffix = db->ops->migration_suffix;
+    size_t slen = strlen(suffix);
+    char err[256] = "";
+    /* the bookkeeping table, as db_migrate() makes it first (an empty store has none) */
+    bool have_table = db->ops->exec_script(db, create_migrations_table, err, sizeof err) >= 0;
+    for (const struct embedded_file *f = embedded_migrations; f->name; f++) {
+        size_t n = strlen(f->name);
+        if (n <= slen || strcmp(f->name + n - slen, suffix) != 0)
+            continue;
+        int64_t version = 0;
+        bool done = false;
+        if (sscanf(f->name, "%4ld", &version) == 1 && have_table &&
+            migration_applied(db, version, &done) < 0)
+            return DB_HARD_ERROR;
+        if (!done)
+            (*pending)++;
     }
     return DB_NO_ROWS;
 }

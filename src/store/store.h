@@ -148,6 +148,10 @@ enum db_status db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct 
  * transaction. Safe to run twice. *APPLIED counts the new ones. */
 enum db_status db_migrate(struct db *db, int *applied, char *err, size_t errlen);
 
+/* *PENDING = how many embedded migrations are not applied yet (all of them
+ * for an empty store). */
+enum db_status db_migrations_pending(struct db *db, int *pending);
+
 /* Make a consistent copy of the store into PATH while others use it. */
 enum db_status db_backup(struct db *db, const char *path, char *err, size_t errlen);
 
