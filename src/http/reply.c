@@ -191,6 +191,49 @@ reply_problem(struct request *req, const struct problem *pb)
     return reply_page(req, status, "error.html", v);
 }
 
+/* Append S percent-encoded (everything but unreserved characters). */
+static void
+percent_encode(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
+static enum MHD_Result
+add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct buf *b = cls;
+    buf_putc(b, strchr(buf_cstr(b), '?') ? '&' : '?');
+    percent_encode(b, key);
+    if (value) {
+        buf_putc(b, '=');
+        percent_encode(b, value);
+    }
+    return MHD_YES;
+}
+
+/* The page's path with its query (filters, paging), for the language switch. */
+static json_t *
+path_with_query(struct request *req)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, req->path);
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_query_arg, &b);
+    json_t *j = json_string(buf_cstr(&b));
+    buf_free(&b);
+    return j ? j : json_string("/");
+}
+
 static json_t *
 page_ctx(struct request *req)
 {
@@ -202,6 +245,12 @@ page_ctx(struct request *req)
     json_object_set_new(c, "csrf", json_string(req->csrf ? req->csrf : ""));
     json_object_set_new(c, "signed_in", json_boolean(req->signed_in));
     json_object_set_new(c, "path", json_string(req->path));
+    json_object_set_new(c, "path_query", path_with_query(req));
+    /* aria-current of the navigation: "page" for where the user is */
+    json_object_set_new(c, "current_home",
+                        json_string(strcmp(req->path, "/") == 0 ? "page" : "false"));
+    json_object_set_new(c, "current_intake",
+                        json_string(strcmp(req->path, "/intake") == 0 ? "page" : "false"));
     if (req->signed_in) {
         const struct actor *a = &req->actor;
         json_t *u = json_object();
