@@ -88,6 +88,7 @@ api_audit_verify(struct request *req)
     json_t *o = json_object();
     json_object_set_new(o, "ok", json_boolean(v.ok));
     json_object_set_new(o, "entries", json_integer(v.entries));
+    json_object_set_new(o, "head", v.head[0] ? json_string(v.head) : json_null());
     if (!v.ok) {
         json_t *bad = json_object();
         json_object_set_new(bad, "seq", json_integer(v.first_bad));

@@ -37,7 +37,8 @@ cmd_audit(int argc, char **argv)
         return 2;
     }
     if (v.ok) {
-        printf("audit chain intact: %lld entries\n", (long long)v.entries);
+        printf("audit chain intact: %lld entries, head %s\n", (long long)v.entries,
+               v.head[0] ? v.head : "(none)");
         return 0;
     }
     printf("audit chain BROKEN at entry %lld: %s\n", (long long)v.first_bad, v.reason);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "util/crypto.h"
 #include "util/date.h"
 #include "util/log.h"
 
@@ -221,6 +222,7 @@ verify_row(void *user)
         return false;
     }
     memcpy(v->prev, v->hash, 32);
+    hex_encode(v->hash, 32, out->head);
     v->have_prev = true;
     return true;
 }
@@ -245,6 +247,7 @@ audit_verify(struct db *db, struct audit_verify *out)
                                       DB_COL_STR(&v.detail),
                                       DB_COL_BLOB(v.hash, 32, &v.hash_len),
                                       DB_COL_END };
+    struct arena *callers = db_arena(db);
     db_set_arena(db, &arena);
     bool own_tx = !db_in_transaction(db); /* one snapshot for the whole walk */
     enum db_status st = own_tx ? db_begin(db, false) : DB_NO_ROWS;
@@ -256,7 +259,7 @@ audit_verify(struct db *db, struct audit_verify *out)
                            NULL, cols, verify_row, &v);
     if (own_tx)
         db_rollback(db);
-    db_set_arena(db, NULL);
+    db_set_arena(db, callers);
     arena_free(&arena);
     if (st < 0)
         return CORE_ERROR;

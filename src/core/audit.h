@@ -53,6 +53,9 @@ struct audit_verify {
     int64_t entries;
     int64_t first_bad;  /* seq of the first bad entry, 0 when ok */
     const char *reason; /* literal: "hash mismatch", "gap in sequence" … */
+    char head[65];      /* hex hash of the last good entry ("" when none): write it down
+                           somewhere else now and then; a chain recomputed by someone who
+                           rewrote the file will not end in it */
 };
 /* Walk the whole chain on DB (a read transaction) and check every link. */
 enum core_result audit_verify(struct db *db, struct audit_verify *out);

@@ -56,6 +56,12 @@ db_set_arena(struct db *db, struct arena *arena)
     db->arena = arena;
 }
 
+struct arena *
+db_arena(const struct db *db)
+{
+    return db->arena;
+}
+
 enum db_status
 db_exec(struct db *db, const char *sql, const struct db_param *params)
 {

@@ -115,6 +115,7 @@ const char *db_backend(const struct db *db);
 
 /* Arena for DB_COL_STR results until the next call; borrowed. */
 void db_set_arena(struct db *db, struct arena *arena);
+struct arena *db_arena(const struct db *db);
 
 /* Run SQL. DB_NO_ROWS on success (see db_changes), negative on failure. */
 enum db_status db_exec(struct db *db, const char *sql, const struct db_param *params);

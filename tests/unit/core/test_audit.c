@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -45,6 +46,54 @@ intact_chain_verifies(void **state)
     assert_true(v.ok);
     assert_int_equal(v.entries, 20);
     assert_int_equal(v.first_bad, 0);
+    assert_int_equal(strlen(v.head), 64);
+}
+
+/* Someone who can rewrite the file can change an entry and recompute every
+ * hash after it: the chain then verifies, but its head differs from the head
+ * recorded earlier, which is why verify prints the head. */
+static void
+recomputed_chain_changes_the_head(void **state)
+{
+    struct fixture *f = *state;
+    append_n(f, 5);
+    struct audit_verify before;
+    assert_int_equal(audit_verify(f->db, &before), CORE_OK);
+    tamper(f, "UPDATE audit SET purpose = 'break_glass' WHERE seq = 2");
+    /* recompute the hashes from entry 2 on, as an attacker would */
+    unsigned char prev[32];
+    size_t len = 0;
+    for (int64_t seq = 1; seq <= 5; seq++) {
+        int64_t at = 0;
+        char *actor = NULL, *jc = NULL, *action = NULL, *type = NULL, *obj = NULL, *kase = NULL,
+             *client = NULL, *purpose = NULL, *rid = NULL, *detail = NULL;
+        unsigned char hash[32];
+        const struct db_param p[] = { DB_INT64(seq), DB_PARAM_END };
+        const struct db_column c[] = {
+            DB_COL_INT64(&at),   DB_COL_STR(&actor),  DB_COL_STR(&jc),
+            DB_COL_STR(&action), DB_COL_STR(&type),   DB_COL_STR(&obj),
+            DB_COL_STR(&kase),   DB_COL_STR(&client), DB_COL_STR(&purpose),
+            DB_COL_STR(&rid),    DB_COL_STR(&detail), DB_COL_BLOB(hash, 32, &len),
+            DB_COL_END
+        };
+        assert_int_equal(db_query_one(f->db,
+                                      "SELECT at, actor_id, jobcenter_id, action, object_type,"
+                                      " object_id, case_id, client_id, purpose, request_id,"
+                                      " detail, hash FROM audit WHERE seq = $1",
+                                      p, c),
+                         DB_ONE_ROW);
+        if (seq >= 2) {
+            const struct audit_entry e = { action, type, obj, kase, client, purpose, detail };
+            audit_hash(prev, seq, at, actor, jc, &e, rid, hash);
+            const struct db_param u[] = { DB_BLOB(hash, 32), DB_INT64(seq), DB_PARAM_END };
+            assert_true(db_exec(f->db, "UPDATE audit SET hash = $1 WHERE seq = $2", u) >= 0);
+        }
+        memcpy(prev, hash, 32);
+    }
+    struct audit_verify after;
+    assert_int_equal(audit_verify(f->db, &after), CORE_OK);
+    assert_true(after.ok);                            /* the chain itself looks intact … */
+    assert_string_not_equal(after.head, before.head); /* … but its head gives it away */
 }
 
 static void
@@ -203,6 +252,8 @@ main(void)
     crypto_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(intact_chain_verifies, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(recomputed_chain_changes_the_head, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(empty_chain_verifies, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(triggers_refuse_update_and_delete, fixture_setup,
                                         fixture_teardown),
