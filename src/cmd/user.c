@@ -18,7 +18,8 @@
 #include "util/crypto.h"
 
 struct add {
-    const char *username, *display_name, *team_key;
+    const char *username, *display_name, *team_key, *jobcenter_key;
+    bool created_jobcenter;
     unsigned roles;
     int fte_milli;
     char hash[CRYPTO_PWHASH_STR];
@@ -62,12 +63,31 @@ add_run(struct db *db, void *arg)
             a->error = a->n_teams ? "the team name is ambiguous; give the team id" : "no such team";
             return JOB_REFUSED;
         }
+    } else if (a->jobcenter_key) {
+        /* the Jobcenter by id or name; a new name creates it (the first admin of an
+           installation comes this way) */
+        char *found = NULL;
+        enum db_status jst = db_jobcenter_find(db, a->jobcenter_key, &found);
+        if (jst < 0)
+            return JOB_FAILED;
+        if (jst == DB_ONE_ROW) {
+            snprintf(a->jobcenter_id, sizeof a->jobcenter_id, "%s", found);
+        } else {
+            if (strlen(a->jobcenter_key) > 120) {
+                a->error = "the Jobcenter's name is longer than 120 characters";
+                return JOB_REFUSED;
+            }
+            id_new("jc", a->jobcenter_id);
+            if (db_jobcenter_insert(db, a->jobcenter_id, a->jobcenter_key, db_now_us()) < 0)
+                return JOB_FAILED;
+            a->created_jobcenter = true;
+        }
     } else {
         if (db_jobcenters(db, &a->jc, jc_row, a) < 0)
             return JOB_FAILED;
         if (a->n_jcs != 1) {
-            a->error = a->n_jcs ? "several Jobcenters exist; name a --team"
-                                : "no Jobcenter exists yet (run lotse demo or create one)";
+            a->error = a->n_jcs ? "several Jobcenters exist; name a --team or --jobcenter"
+                                : "no Jobcenter exists yet: name one with --jobcenter NAME";
             return JOB_REFUSED;
         }
     }
@@ -91,9 +111,20 @@ add_run(struct db *db, void *arg)
                           .created_at = db_now_us() };
     if (db_user_insert(db, &u) < 0)
         return JOB_FAILED;
-    struct actor system = { 0 };
+    /* command-line actions are recorded as the actor "system" of the Jobcenter */
+    struct actor system = { .id = "system" };
     snprintf(system.jobcenter_id, sizeof system.jobcenter_id, "%s", a->jobcenter_id);
-    struct core_ctx ctx = { .db = db, .arena = &a->arena, .in_write = true, .now_us = db_now_us() };
+    struct core_ctx ctx = {
+        .db = db, .arena = &a->arena, .actor = &system, .in_write = true, .now_us = db_now_us()
+    };
+    if (a->created_jobcenter) {
+        const struct audit_entry j = {
+            "jobcenter.create", "jobcenter",     a->jobcenter_id, NULL, NULL,
+            PURPOSE_SYSTEM,     "lotse user add"
+        };
+        if (audit_record(&ctx, &j) != CORE_OK)
+            return JOB_FAILED;
+    }
     const struct audit_entry e = { "user.create", "user",         a->user_id,      NULL,
                                    NULL,          PURPOSE_SYSTEM, "lotse user add" };
     return audit_record(&ctx, &e) == CORE_OK ? JOB_KEEP : JOB_FAILED;
@@ -103,7 +134,7 @@ int
 cmd_user(int argc, char **argv)
 {
     static const char usage[] = "usage: lotse user add --db URL --username U --role R[,R…] "
-                                "[--team T] [--fte F] [--display-name NAME]\n"
+                                "[--team T | --jobcenter J] [--fte F] [--display-name NAME]\n"
                                 "       (the password is read from standard input)\n";
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
         fputs(usage, stderr);
@@ -115,6 +146,7 @@ cmd_user(int argc, char **argv)
                                           { "username", required_argument, NULL, 'u' },
                                           { "role", required_argument, NULL, 'r' },
                                           { "team", required_argument, NULL, 't' },
+                                          { "jobcenter", required_argument, NULL, 'j' },
                                           { "fte", required_argument, NULL, 'f' },
                                           { "display-name", required_argument, NULL, 'n' },
                                           { NULL, 0, NULL, 0 } };
@@ -125,6 +157,7 @@ cmd_user(int argc, char **argv)
         case 'd': url = optarg; break;
         case 'u': a.username = optarg; break;
         case 't': a.team_key = optarg; break;
+        case 'j': a.jobcenter_key = optarg; break;
         case 'n': a.display_name = optarg; break;
         case 'f': {
             char *end;

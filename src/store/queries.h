@@ -32,6 +32,8 @@ struct team_row {
 };
 enum db_status db_team_find(struct db *db, const char *key, struct team_row *out,
                             bool (*row)(void *), void *user);
+/* The Jobcenter whose id or name is KEY: DB_ONE_ROW and *ID (command line). */
+enum db_status db_jobcenter_find(struct db *db, const char *key, char **id);
 /* Jobcenters, oldest first (command line). */
 enum db_status db_jobcenters(struct db *db, char **id, bool (*row)(void *), void *user);
 enum db_status db_user_insert(struct db *db, const struct user_row *u);

@@ -160,3 +160,11 @@ db_jobcenters(struct db *db, char **id, bool (*row)(void *), void *user)
     return db_query_each(db, "SELECT id FROM jobcenters ORDER BY created_at, id", NULL, c, row,
                          user);
 }
+
+enum db_status
+db_jobcenter_find(struct db *db, const char *key, char **id)
+{
+    const struct db_param p[] = { DB_TEXT(key), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(id), DB_COL_END };
+    return db_query_one(db, "SELECT id FROM jobcenters WHERE id = $1 OR name = $1", p, c);
+}

@@ -60,6 +60,15 @@ check "user add refuses a short password and stores nothing" bash -c "
     [ \"\$(sqlite3 '$dir/one.db' \"SELECT count(*) FROM users WHERE username = 'other'\")\" = 0 ]"
 check "user add refuses a taken name" bash -c "
     ! (echo 'A-Long-Password-1' | '$LOTSE' user add --db '$db1' --username newfm --role admin --team 'Fallmanagement 1')"
+check "user add creates the first Jobcenter of a new installation" bash -c "
+    '$LOTSE' migrate --db 'sqlite:$dir/new.db' >/dev/null &&
+    ! (echo 'A-Long-Password-1' | '$LOTSE' user add --db 'sqlite:$dir/new.db' --username first --role admin) &&
+    echo 'A-Long-Password-1' | '$LOTSE' user add --db 'sqlite:$dir/new.db' --username first --role admin --jobcenter 'Jobcenter Neustadt' &&
+    echo 'A-Long-Password-2' | '$LOTSE' user add --db 'sqlite:$dir/new.db' --username second --role dpo --jobcenter 'Jobcenter Neustadt' &&
+    [ \"\$(sqlite3 '$dir/new.db' 'SELECT count(*) FROM jobcenters')\" = 1 ] &&
+    [ \"\$(sqlite3 '$dir/new.db' 'SELECT count(DISTINCT jobcenter_id) FROM users')\" = 1 ]"
+created=$(sqlite3 "$dir/new.db-audit" "SELECT count(*) FROM audit WHERE action = 'jobcenter.create'" 2>&1)
+check "creating a Jobcenter is audited" test "$created" = 1
 check "user add refuses an unknown role" exits 2 "$LOTSE" user add --db "$db1" --username zz --role wizard
 check "the password hash is argon2id and the password is nowhere in the file" bash -c "
     sqlite3 '$dir/one.db' \"SELECT password_hash FROM users WHERE username = 'newfm'\" | grep -q '^\\\$argon2id\\\$' &&
