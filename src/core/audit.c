@@ -274,12 +274,6 @@ struct list_state {
         *detail;
 };
 
-static json_t *
-str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static bool
 list_row(void *user)
 {
@@ -293,15 +287,15 @@ list_row(void *user)
     json_t *o = json_object();
     json_object_set_new(o, "seq", json_integer(s->seq));
     json_object_set_new(o, "at", json_string(at));
-    json_object_set_new(o, "actor_id", str_or_null(s->actor_id));
+    json_object_set_new(o, "actor_id", core_json_text(s->actor_id));
     json_object_set_new(o, "action", json_string(s->action));
     json_object_set_new(o, "object_type", json_string(s->object_type));
-    json_object_set_new(o, "object_id", str_or_null(s->object_id));
-    json_object_set_new(o, "case_id", str_or_null(s->case_id));
-    json_object_set_new(o, "client_id", str_or_null(s->client_id));
+    json_object_set_new(o, "object_id", core_json_text(s->object_id));
+    json_object_set_new(o, "case_id", core_json_text(s->case_id));
+    json_object_set_new(o, "client_id", core_json_text(s->client_id));
     json_object_set_new(o, "purpose", json_string(s->purpose));
-    json_object_set_new(o, "request_id", str_or_null(s->request_id));
-    json_object_set_new(o, "detail", str_or_null(s->detail));
+    json_object_set_new(o, "request_id", core_json_text(s->request_id));
+    json_object_set_new(o, "detail", core_json_text(s->detail));
     json_array_append_new(s->items, o);
     s->last_seq = s->seq;
     s->n++;

@@ -62,12 +62,6 @@ cases_limit_date(struct date started_on)
     return date_add_months(started_on, 24);
 }
 
-static json_t *
-nullable(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* The full view (the API contract GET /cases/{id}). */
 static json_t *
 case_view(const struct case_row *k)
@@ -80,22 +74,22 @@ case_view(const struct case_row *k)
     json_object_set_new(c, "first_name", json_string(k->first_name));
     json_object_set_new(c, "last_name", json_string(k->last_name));
     json_object_set_new(v, "client", c);
-    json_object_set_new(v, "case_manager_id", nullable(k->case_manager_id));
-    json_object_set_new(v, "case_manager_name", nullable(k->case_manager_name));
+    json_object_set_new(v, "case_manager_id", core_json_text(k->case_manager_id));
+    json_object_set_new(v, "case_manager_name", core_json_text(k->case_manager_name));
     json_object_set_new(v, "status", json_string(k->status));
     json_t *r = json_object();
     json_object_set_new(r, "source", json_string(k->referral_source));
     json_object_set_new(r, "date", json_string(k->referral_date));
     json_object_set_new(r, "reason", json_string(k->referral_reason));
     json_object_set_new(v, "referral", r);
-    json_object_set_new(v, "consent_date", nullable(k->consent_date));
-    json_object_set_new(v, "started_on", nullable(k->started_on));
-    json_object_set_new(v, "next_review_due", nullable(k->next_review_due));
-    json_object_set_new(v, "plan_review_due", nullable(k->plan_review_due));
-    json_object_set_new(v, "limit_date", nullable(k->limit_date));
-    json_object_set_new(v, "closed_on", nullable(k->closed_on));
-    json_object_set_new(v, "closure_reason", nullable(k->closure_reason));
-    json_object_set_new(v, "profile", nullable(k->profile));
+    json_object_set_new(v, "consent_date", core_json_text(k->consent_date));
+    json_object_set_new(v, "started_on", core_json_text(k->started_on));
+    json_object_set_new(v, "next_review_due", core_json_text(k->next_review_due));
+    json_object_set_new(v, "plan_review_due", core_json_text(k->plan_review_due));
+    json_object_set_new(v, "limit_date", core_json_text(k->limit_date));
+    json_object_set_new(v, "closed_on", core_json_text(k->closed_on));
+    json_object_set_new(v, "closure_reason", core_json_text(k->closure_reason));
+    json_object_set_new(v, "profile", core_json_text(k->profile));
     return v;
 }
 
@@ -105,17 +99,17 @@ case_status_view(const struct case_row *k)
 {
     json_t *v = json_object();
     json_object_set_new(v, "id", json_string(k->id));
-    json_object_set_new(v, "case_manager_id", nullable(k->case_manager_id));
-    json_object_set_new(v, "case_manager_name", nullable(k->case_manager_name));
+    json_object_set_new(v, "case_manager_id", core_json_text(k->case_manager_id));
+    json_object_set_new(v, "case_manager_name", core_json_text(k->case_manager_name));
     json_object_set_new(v, "status", json_string(k->status));
     json_t *r = json_object();
     json_object_set_new(r, "source", json_string(k->referral_source));
     json_object_set_new(r, "date", json_string(k->referral_date));
     json_object_set_new(v, "referral", r);
-    json_object_set_new(v, "started_on", nullable(k->started_on));
-    json_object_set_new(v, "next_review_due", nullable(k->next_review_due));
-    json_object_set_new(v, "limit_date", nullable(k->limit_date));
-    json_object_set_new(v, "closed_on", nullable(k->closed_on));
+    json_object_set_new(v, "started_on", core_json_text(k->started_on));
+    json_object_set_new(v, "next_review_due", core_json_text(k->next_review_due));
+    json_object_set_new(v, "limit_date", core_json_text(k->limit_date));
+    json_object_set_new(v, "closed_on", core_json_text(k->closed_on));
     return v;
 }
 

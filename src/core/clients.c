@@ -39,12 +39,6 @@ const struct field client_fields[] = {
 };
 
 static json_t *
-nullable(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *
 client_view(const struct client_row *c)
 {
     json_t *v = json_object();
@@ -58,9 +52,9 @@ client_view(const struct client_row *c)
     json_object_set_new(a, "postcode", json_string(c->postcode));
     json_object_set_new(a, "city", json_string(c->city));
     json_object_set_new(v, "address", a);
-    json_object_set_new(v, "phone", nullable(c->phone));
-    json_object_set_new(v, "email", nullable(c->email));
-    json_object_set_new(v, "language", nullable(c->language));
+    json_object_set_new(v, "phone", core_json_text(c->phone));
+    json_object_set_new(v, "email", core_json_text(c->email));
+    json_object_set_new(v, "language", core_json_text(c->language));
     return v;
 }
 

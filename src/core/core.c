@@ -121,3 +121,9 @@ core_db_read_end(struct db *db)
     if (db_in_transaction(db))
         db_rollback(db); /* read only: nothing to commit */
 }
+
+json_t *
+core_json_text(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}

@@ -109,6 +109,9 @@ struct core_ctx {
  * NULL with ERR on failure. Close with core_db_close(). */
 struct db *core_db_open(const char *url, char *err, size_t errlen);
 void core_db_close(struct db *db);
+/* S as a JSON string, or JSON null for NULL (new reference). */
+json_t *core_json_text(const char *s);
+
 /* A read transaction around one step of a request, so that all its reads see
  * one snapshot and take the store's read lock once. */
 void core_db_read_begin(struct db *db);

@@ -45,10 +45,11 @@ staff_actor_from_row(struct actor *a, const struct user_row *u)
     a->fte_milli = (int)u->fte_milli;
 }
 
+/* Staff rows keep "no team" as NULL or "": both are JSON null. */
 static json_t *
 nullable(const char *s)
 {
-    return s && s[0] ? json_string(s) : json_null();
+    return core_json_text(s && s[0] ? s : NULL);
 }
 
 json_t *

@@ -113,16 +113,25 @@ http_form(struct request *req, const char *name)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+bool
+http_text_ok(const char *s)
+{
+    if (!s)
+        return true;
+    if (!valid_utf8(s, strlen(s)))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
 const char *
 http_query(struct request *req, const char *name)
 {
+    /* the pipeline refused the request already if any query text was bad */
     const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-    if (!v || !valid_utf8(v, strlen(v)))
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return NULL;
-    return v;
+    return http_text_ok(v) ? v : NULL;
 }
 
 const char *

@@ -42,6 +42,8 @@ extern struct server_state srv;
 enum core_result session_authenticate(struct request *req);
 
 /* form.c: parse an urlencoded body into req->form (object of strings). */
+/* True for NULL or valid UTF-8 without control characters. */
+bool http_text_ok(const char *s);
 bool form_parse(struct request *req);
 
 /* reply.c: compile the embedded templates. */

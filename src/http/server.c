@@ -452,25 +452,12 @@ content_type_is(struct request *req, const char *want)
     return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static bool
-text_ok(const char *s)
-{
-    if (!s)
-        return true;
-    json_t *j = json_string(s); /* jansson checks UTF-8 */
-    bool ok = j != NULL;
-    json_decref(j);
-    for (const unsigned char *p = (const unsigned char *)s; ok && *p; p++)
-        ok = *p >= 0x20 && *p != 0x7f;
-    return ok;
-}
-
 static enum MHD_Result
 check_query_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
     bool *ok = cls;
-    if (!text_ok(key) || !text_ok(value)) {
+    if (!http_text_ok(key) || !http_text_ok(value)) {
         *ok = false;
         return MHD_NO;
     }
