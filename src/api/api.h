@@ -45,6 +45,30 @@ enum http_result api_case_create(struct request *req);
 enum http_result api_case_list(struct request *req);
 enum http_result api_case_show(struct request *req);
 enum http_result api_case_activate(struct request *req);
+/* notes.c */
+enum http_result api_note_create(struct request *req);
+enum http_result api_note_list(struct request *req);
+enum http_result api_note_show(struct request *req);
+enum http_result api_note_correct(struct request *req);
+enum http_result api_template_list(struct request *req);
+enum http_result api_template_create(struct request *req);
+enum http_result api_template_delete(struct request *req);
+/* appointments.c */
+enum http_result api_appointment_create(struct request *req);
+enum http_result api_appointment_list(struct request *req);
+enum http_result api_appointment_show(struct request *req);
+enum http_result api_appointment_update(struct request *req);
+/* plans.c */
+enum http_result api_plan_create(struct request *req);
+enum http_result api_plan_list(struct request *req);
+enum http_result api_plan_current(struct request *req);
+enum http_result api_plan_show(struct request *req);
+enum http_result api_plan_step_update(struct request *req);
+/* assessments.c */
+enum http_result api_assessment_show(struct request *req);
+enum http_result api_assessment_put(struct request *req);
+enum http_result api_assessment_versions(struct request *req);
+enum http_result api_assessment_diff(struct request *req);
 enum http_result api_audit_list(struct request *req);
 enum http_result api_audit_verify(struct request *req);
 enum http_result api_openapi(struct request *req);

@@ -6,12 +6,14 @@
  * Rules (data protection rules DP-1..DP-4):
  * - nothing crosses a Jobcenter: another Jobcenter's case is "not found";
  * - the assigned case manager reads and writes the case (own_case);
+ * - so does a case manager recorded as their deputy, during the deputy
+ *   period (deputy);
  * - a team lead sees status and dates of their team's cases, never content;
  * - a placement officer sees the status of the referrals they made;
  * - dpo, admin and analyst never see case content;
  * - case managers and team leads may ask for break-glass (a later step),
  *   which is why their refusal says so.
- * Deputies and break-glass grants come with their own issue.
+ * Break-glass grants come with their own step.
  */
 #include "core/access.h"
 
@@ -32,6 +34,8 @@ access_relation(const struct actor *a, const struct case_facts *c)
         return "other_jobcenter";
     if (same(a->id, c->case_manager_id))
         return "own";
+    if (c->deputy)
+        return "deputy";
     if (same(a->team_id, c->case_manager_team))
         return "same_team";
     return "same_jobcenter";
@@ -48,6 +52,12 @@ access_case(const struct actor *a, const struct case_facts *c, enum case_action 
     if ((a->roles & ROLE_CASE_MANAGER) && same(a->id, c->case_manager_id)) {
         g.decision = ACCESS_ALLOW;
         g.purpose = PURPOSE_OWN_CASE;
+        return g;
+    }
+    if ((a->roles & ROLE_CASE_MANAGER) && c->deputy && c->case_manager_id &&
+        c->case_manager_id[0]) {
+        g.decision = ACCESS_ALLOW;
+        g.purpose = PURPOSE_DEPUTY;
         return g;
     }
     if (action == CASE_READ_STATUS) {

@@ -30,6 +30,7 @@ struct case_facts {
     const char *case_manager_id;   /* may be NULL or "" */
     const char *case_manager_team; /* team of the assigned case manager; may be NULL */
     const char *referred_by;       /* may be NULL */
+    bool deputy;                   /* the actor deputises for the assigned case manager today */
 };
 
 struct access_grant {
@@ -42,7 +43,7 @@ struct access_grant access_case(const struct actor *a, const struct case_facts *
                                 enum case_action action);
 
 /* The relation of A to the case, for tests and the DPO's reports:
- * "own", "same_team", "same_jobcenter", "other_jobcenter". */
+ * "own", "deputy", "same_team", "same_jobcenter", "other_jobcenter". */
 const char *access_relation(const struct actor *a, const struct case_facts *c);
 
 /* Turn a refusal into a problem (403 with break_glass_possible, or 404). */

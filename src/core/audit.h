@@ -16,6 +16,7 @@
 
 /* Grounds (purposes) an access is allowed on. */
 #define PURPOSE_OWN_CASE    "own_case"
+#define PURPOSE_DEPUTY      "deputy"
 #define PURPOSE_INTAKE      "intake"
 #define PURPOSE_STAFF_ADMIN "staff_admin"
 #define PURPOSE_DPO_TASK    "dpo_task"

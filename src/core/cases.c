@@ -10,6 +10,8 @@
 
 #include "core/access.h"
 #include "core/audit.h"
+#include "core/caseref.h"
+#include "core/deadlines.h"
 #include "core/input.h"
 #include "store/queries.h"
 
@@ -117,7 +119,57 @@ static struct case_facts
 facts_of(const struct case_row *k)
 {
     return (struct case_facts){ k->jobcenter_id, k->case_manager_id, k->case_manager_team,
-                                k->referred_by };
+                                k->referred_by, false };
+}
+
+enum core_result
+case_open(struct core_ctx *ctx, const char *id, enum case_action action, struct case_ref *ref,
+          struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    enum db_status st = db_case_get(ctx->db, a->jobcenter_id, id, &ref->row);
+    if (st < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    if (st == DB_NO_ROWS)
+        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case.");
+    ref->today = deadline_today(ctx);
+    struct case_facts f = facts_of(&ref->row);
+    const char *cm = ref->row.case_manager_id;
+    if ((a->roles & ROLE_CASE_MANAGER) && cm && strcmp(cm, a->id) != 0) {
+        char day[11];
+        date_format(ref->today, day);
+        st = db_deputy_active(ctx->db, a->jobcenter_id, a->id, cm, day);
+        if (st < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        f.deputy = st == DB_ONE_ROW;
+    }
+    ref->grant = access_case(a, &f, action);
+    if (ref->grant.decision != ACCESS_ALLOW)
+        return access_refuse(&ref->grant, pb);
+    return CORE_OK;
+}
+
+enum core_result
+case_require_active(const struct case_ref *ref, struct problem *pb)
+{
+    if (strcmp(ref->row.status, "closed") == 0)
+        return problem_set(pb, CORE_CONFLICT, "case_closed",
+                           "The case is closed; a closed case cannot be changed.");
+    if (strcmp(ref->row.status, "active") != 0)
+        return problem_set(pb, CORE_CONFLICT, "case_not_active",
+                           "The case is not active yet: before the client's consent only the "
+                           "referral is recorded.");
+    return CORE_OK;
+}
+
+enum core_result
+case_record_contact(struct core_ctx *ctx, const struct case_ref *ref, bool reached, struct date on)
+{
+    char day[11];
+    date_format(on, day);
+    enum db_status st =
+        db_case_contact(ctx->db, ref->row.jobcenter_id, ref->row.id, reached, day, ctx->now_us);
+    return st < 0 ? CORE_ERROR : CORE_OK;
 }
 
 /* ---- assignment and the caseload cap ---- */

@@ -133,7 +133,7 @@ client_case_row(void *user)
     struct client_access *ca = user;
     ca->any_case = true;
     const struct case_facts f = { ca->row.jobcenter_id, ca->row.case_manager_id,
-                                  ca->row.case_manager_team, ca->row.referred_by };
+                                  ca->row.case_manager_team, ca->row.referred_by, false };
     struct access_grant g = access_case(ca->actor, &f, CASE_READ);
     if (g.decision == ACCESS_ALLOW) {
         ca->purpose = g.purpose;

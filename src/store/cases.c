@@ -45,7 +45,10 @@ db_case_insert(struct db *db, const struct case_row *c)
         DB_COL_INT64(&(o)->updated_at), DB_COL_STR(&(o)->customer_number),                         \
         DB_COL_STR(&(o)->first_name), DB_COL_STR(&(o)->last_name),                                 \
         DB_COL_STR(&(o)->case_manager_team), DB_COL_STR(&(o)->case_manager_name),                  \
-        DB_COL_STR(&(o)->sort_key)
+        DB_COL_STR(&(o)->sort_key), DB_COL_STR(&(o)->previous_case_id),                            \
+        DB_COL_STR(&(o)->closure_justification), DB_COL_STR(&(o)->limit_justified_on),             \
+        DB_COL_STR(&(o)->last_contact_on), DB_COL_INT64(&(o)->closure_due),                        \
+        DB_COL_INT64(&(o)->failed_contacts)
 
 /* Lists are ordered by what is due: open cases by their next review (referred
  * ones by their referral date), then closed cases by closing date. */
@@ -59,6 +62,8 @@ db_case_insert(struct db *db, const struct case_row *c)
     " k.started_on, k.next_review_due, k.plan_review_due, k.limit_date, k.closed_on,"              \
     " k.closure_reason, k.profile, k.override_reason, k.created_at, k.updated_at,"                 \
     " c.customer_number, c.first_name, c.last_name, u.team_id, u.display_name, " CASE_SORT_KEY     \
+    ", k.previous_case_id, k.closure_justification, k.limit_justified_on, k.last_contact_on,"      \
+    " k.closure_due, k.failed_contacts"                                                            \
     " FROM cases k JOIN clients c ON c.id = k.client_id"                                           \
     " LEFT JOIN users u ON u.id = k.case_manager_id"
 
@@ -169,4 +174,62 @@ db_case_managers_load(struct db *db, const char *jobcenter_id, const char *team_
         " ORDER BY (SELECT count(*) FROM cases k WHERE k.jobcenter_id = $1"
         "  AND k.case_manager_id = u.id AND k.status <> 'closed') * 1000 / u.fte_milli, u.id",
         p, c, row, user);
+}
+
+enum db_status
+db_deputy_active(struct db *db, const char *jobcenter_id, const char *deputy_id,
+                 const char *user_id, const char *day)
+{
+    int64_t one = 0;
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(deputy_id), DB_TEXT(user_id),
+                                  DB_TEXT(day), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(&one), DB_COL_END };
+    return db_query_one(db,
+                        "SELECT 1 FROM deputies WHERE jobcenter_id = $1 AND deputy_id = $2"
+                        " AND user_id = $3 AND from_date <= $4 AND until_date >= $4"
+                        " AND revoked_at IS NULL",
+                        p, c);
+}
+
+enum db_status
+db_case_contact(struct db *db, const char *jobcenter_id, const char *id, bool reached,
+                const char *day, int64_t now)
+{
+    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_TEXT(day), DB_INT64(now),
+                                  DB_PARAM_END };
+    if (reached)
+        return db_exec(db,
+                       "UPDATE cases SET failed_contacts = 0, updated_at = $4,"
+                       " last_contact_on = CASE WHEN last_contact_on IS NULL"
+                       " OR last_contact_on < $3 THEN $3 ELSE last_contact_on END"
+                       " WHERE id = $1 AND jobcenter_id = $2",
+                       p);
+    return db_exec(db,
+                   "UPDATE cases SET failed_contacts = failed_contacts + 1, updated_at = $4"
+                   " WHERE id = $1 AND jobcenter_id = $2 AND $3 IS NOT NULL",
+                   p);
+}
+
+enum db_status
+db_case_set_plan_review(struct db *db, const char *jobcenter_id, const char *id, const char *due,
+                        int64_t now)
+{
+    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_TEXT(due), DB_INT64(now),
+                                  DB_PARAM_END };
+    return db_exec(db,
+                   "UPDATE cases SET plan_review_due = $3, updated_at = $4"
+                   " WHERE id = $1 AND jobcenter_id = $2",
+                   p);
+}
+
+enum db_status
+db_case_set_profile(struct db *db, const char *jobcenter_id, const char *id, const char *profile,
+                    int64_t now)
+{
+    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_TEXT(profile),
+                                  DB_INT64(now), DB_PARAM_END };
+    return db_exec(db,
+                   "UPDATE cases SET profile = $3, updated_at = $4"
+                   " WHERE id = $1 AND jobcenter_id = $2",
+                   p);
 }

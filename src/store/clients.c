@@ -1,6 +1,14 @@
 /* store/clients.c — clients (the people in bFM); see queries.h. */
 #include "store/queries.h"
 
+/* The search key of a name: lower case with umlauts and ß spelt out, so
+ * that "Müller", "mueller" and "MUELLER" meet. One SQL expression, used when
+ * storing and when searching, so both sides always fold alike. (SQLite's
+ * lower() folds ASCII only; PostgreSQL's follows the database's locale.) */
+#define FOLD(x)                                                                                      \
+    "lower(replace(replace(replace(replace(replace(replace(replace(" x ", 'Ä', 'ae'), 'Ö', 'oe')," \
+    " 'Ü', 'ue'), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'))"
+
 enum db_status
 db_client_insert(struct db *db, const struct client_row *c)
 {
@@ -14,8 +22,9 @@ db_client_insert(struct db *db, const struct client_row *c)
     return db_exec(db,
                    "INSERT INTO clients (id, jobcenter_id, customer_number, first_name,"
                    " last_name, birth_date, street, postcode, city, phone, email, language,"
-                   " created_by, created_at)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                   " created_by, created_at, first_key, last_key)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, " FOLD(
+                       "$4") ", " FOLD("$5") ")",
                    p);
 }
 

@@ -78,8 +78,9 @@ struct case_row {
     char *id, *jobcenter_id, *client_id, *case_manager_id, *status, *referral_source,
         *referral_date, *referral_reason, *referred_by, *consent_date, *started_on,
         *next_review_due, *plan_review_due, *limit_date, *closed_on, *closure_reason, *profile,
-        *override_reason;
-    int64_t created_at, updated_at;
+        *override_reason, *previous_case_id, *closure_justification, *limit_justified_on,
+        *last_contact_on;
+    int64_t created_at, updated_at, closure_due, failed_contacts;
     /* joined */
     char *customer_number, *first_name, *last_name, *case_manager_team, *case_manager_name;
     char *sort_key; /* the list order: what is due first */
@@ -119,5 +120,36 @@ struct load_row {
 };
 enum db_status db_case_managers_load(struct db *db, const char *jobcenter_id, const char *team_id,
                                      struct load_row *out, bool (*row)(void *), void *user);
+
+/* DB_ONE_ROW when DEPUTY_ID deputises for USER_ID on DAY (YYYY-MM-DD). */
+enum db_status db_deputy_active(struct db *db, const char *jobcenter_id, const char *deputy_id,
+                                const char *user_id, const char *day);
+/* A contact with the client: REACHED resets the count of failed contacts and
+ * sets last_contact_on to DAY; otherwise the count goes up by one. */
+enum db_status db_case_contact(struct db *db, const char *jobcenter_id, const char *id,
+                               bool reached, const char *day, int64_t now);
+/* The current plan's review date (NULL: no plan). */
+enum db_status db_case_set_plan_review(struct db *db, const char *jobcenter_id, const char *id,
+                                       const char *due, int64_t now);
+/* The profile group of the current assessment (NULL: none). */
+enum db_status db_case_set_profile(struct db *db, const char *jobcenter_id, const char *id,
+                                   const char *profile, int64_t now);
+
+/* ---- rules.c: local rules of a Jobcenter ---- */
+
+struct rule_row {
+    char *rule;
+    int64_t value;
+};
+enum db_status db_rules_list(struct db *db, const char *jobcenter_id, struct rule_row *out,
+                             bool (*row)(void *), void *user);
+enum db_status db_rule_set(struct db *db, const char *jobcenter_id, const char *rule, int64_t value,
+                           const char *by, int64_t now);
+
+/* ---- one header per resource of the case's content ---- */
+#include "store/assessments.h"
+#include "store/appointments.h"
+#include "store/notes.h"
+#include "store/plans.h"
 
 #endif

@@ -33,6 +33,30 @@ enum http_result web_intake_form(struct request *req);
 enum http_result web_intake(struct request *req);
 enum http_result web_case_show(struct request *req);
 enum http_result web_case_activate(struct request *req);
+/* notes.c */
+enum http_result web_note_form(struct request *req);
+enum http_result web_note_create(struct request *req);
+enum http_result web_note_show(struct request *req);
+enum http_result web_note_correct(struct request *req);
+enum http_result web_templates(struct request *req);
+enum http_result web_template_create(struct request *req);
+enum http_result web_template_delete(struct request *req);
+/* appointments.c */
+enum http_result web_appointment_form(struct request *req);
+enum http_result web_appointment_create(struct request *req);
+enum http_result web_appointment_show(struct request *req);
+enum http_result web_appointment_attendance(struct request *req);
+/* plans.c */
+enum http_result web_plan_show(struct request *req);
+enum http_result web_plan_form(struct request *req);
+enum http_result web_plan_print(struct request *req);
+enum http_result web_plan_create(struct request *req);
+enum http_result web_plan_step_update(struct request *req);
+/* assessments.c */
+enum http_result web_assessment_show(struct request *req);
+enum http_result web_assessment_form(struct request *req);
+enum http_result web_assessment_save(struct request *req);
+enum http_result web_assessment_diff(struct request *req);
 enum http_result web_static(struct request *req);
 
 #endif

@@ -1197,3 +1197,189 @@ h_expect_one_audit(struct harness *h, long long audit_before, const struct h_res
         _fail(file, line);
     }
 }
+
+/* ---- browser sessions ---- */
+
+/* The value of cookie NAME set by R (first Set-Cookie for it), or NULL; a
+ * static buffer. ATTRS receives the whole header. */
+const char *
+h_set_cookie(const struct h_resp *r, const char *name, const char **attrs)
+{
+    static char value[256];
+    size_t n = strlen(name);
+    const char *v;
+    for (size_t i = 0; (v = h_header_nth(r, "Set-Cookie", i)); i++)
+        if (strncmp(v, name, n) == 0 && v[n] == '=') {
+            size_t len = strcspn(v + n + 1, ";");
+            if (len >= sizeof value)
+                len = sizeof value - 1;
+            memcpy(value, v + n + 1, len);
+            value[len] = '\0';
+            if (attrs)
+                *attrs = v;
+            return value;
+        }
+    return NULL;
+}
+
+void
+h_urlencode(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+    for (; *s && o + 4 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, size - o, "%%%02X", c);
+    }
+    out[o] = '\0';
+}
+
+/* A form body from NULL-terminated name/value pairs (values are encoded). */
+char *
+h_form(struct harness *h, const char *const *pairs)
+{
+    size_t cap = 8192, len = 0;
+    char *s = h_keep(h, calloc(cap, 1));
+    if (!s)
+        abort(); /* out of memory */
+    for (int i = 0; pairs[i]; i += 2) {
+        char enc[3072];
+        h_urlencode(enc, sizeof enc, pairs[i + 1]);
+        len += (size_t)snprintf(s + len, cap - len, "%s%s=%s", len ? "&" : "", pairs[i], enc);
+        assert_true(len < cap);
+    }
+    return s;
+}
+
+/* A browser request: COOKIES ("a=b; c=d" or NULL), BODY a form or NULL. */
+struct h_resp *
+h_browse(struct harness *h, const char *method, const char *path, const char *cookies,
+         const char *body)
+{
+    char cookie_hdr[512];
+    const char *headers[3];
+    int n = 0;
+    if (cookies) {
+        snprintf(cookie_hdr, sizeof cookie_hdr, "Cookie: %s", cookies);
+        headers[n++] = cookie_hdr;
+    }
+    if (body)
+        headers[n++] = "Content-Type: application/x-www-form-urlencoded";
+    headers[n] = NULL;
+    return h_request(h, method, path, headers, body, body ? strlen(body) : 0);
+}
+
+void
+h_expect_html(const struct h_resp *r)
+{
+    const char *ct = h_header(r, "Content-Type");
+    assert_non_null(ct);
+    assert_true(strncmp(ct, "text/html", 9) == 0);
+    const char *csp = h_header(r, "Content-Security-Policy");
+    if (!csp || strstr(csp, "unsafe-inline") || strstr(csp, "unsafe-eval") ||
+        !strstr(csp, "default-src")) {
+        print_error("Content-Security-Policy missing or weak: %s\n", csp ? csp : "(none)");
+        h_dump(r);
+        fail();
+    }
+    const char *xfo = h_header(r, "X-Frame-Options");
+    assert_non_null(xfo);
+    assert_string_equal(xfo, "DENY");
+    assert_non_null(h_header(r, "X-Content-Type-Options"));
+    assert_non_null(h_header(r, "X-Request-Id"));
+    char err[256];
+    if (!h_html_well_formed(r->body, err, sizeof err)) {
+        print_error("HTML not well-formed: %s\n", err);
+        h_dump(r);
+        fail();
+    }
+}
+
+void
+h_expect_redirect(const struct h_resp *r, const char *location)
+{
+    EXPECT_STATUS(r, 303);
+    const char *loc = h_header(r, "Location");
+    if (!loc || strcmp(loc, location) != 0) {
+        print_error("Location is %s, expected %s\n", loc ? loc : "(none)", location);
+        h_dump(r);
+        fail();
+    }
+}
+
+/* The session's CSRF token: from a page's hidden field when the page has
+ * one, else from the store (the newest session of USER). */
+void
+h_find_csrf(struct harness *h, struct h_browser *b, const char *user)
+{
+    struct h_resp *r = h_browse(h, "GET", "/intake", b->cookies, NULL);
+    const char *p = strstr(r->body, "name=\"_csrf\"");
+    b->csrf[0] = '\0';
+    if (p) {
+        const char *v = strstr(p, "value=\"");
+        if (v) {
+            v += 7;
+            size_t n = strcspn(v, "\"");
+            if (n < sizeof b->csrf) {
+                memcpy(b->csrf, v, n);
+                b->csrf[n] = '\0';
+            }
+        }
+    }
+    h_free(r);
+    if (!b->csrf[0]) {
+        const char *c = h_sql_str(h,
+                                  "SELECT csrf FROM tokens WHERE kind = 2 AND revoked_at IS NULL"
+                                  " AND user_id = %Q ORDER BY created_at DESC LIMIT 1",
+                                  h_user_id(h, user));
+        assert_non_null(c);
+        snprintf(b->csrf, sizeof b->csrf, "%s", c);
+    }
+}
+
+/* The pre-session token from GET /login. */
+void
+h_pre_token(struct harness *h, char out[128])
+{
+    struct h_resp *r = h_browse(h, "GET", "/login", NULL, NULL);
+    EXPECT_STATUS(r, 200);
+    const char *pre = h_set_cookie(r, "lotse_pre", NULL);
+    assert_non_null(pre);
+    snprintf(out, 128, "%s", pre);
+    h_free(r);
+}
+
+void
+h_sign_in(struct harness *h, struct h_browser *b, const char *user)
+{
+    char pre[128], cookies[200];
+    h_pre_token(h, pre);
+    snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
+    char *body =
+        h_form(h, (const char *[]){ "_csrf", pre, "username", user, "password", H_PASSWORD, NULL });
+    struct h_resp *r = h_browse(h, "POST", "/login", cookies, body);
+    h_expect_redirect(r, "/");
+    const char *s = h_set_cookie(r, "lotse_session", NULL);
+    assert_non_null(s);
+    snprintf(b->session, sizeof b->session, "%s", s);
+    snprintf(b->cookies, sizeof b->cookies, "lotse_session=%s", b->session);
+    h_free(r);
+    h_find_csrf(h, b, user);
+}
+
+const char *
+h_day(int days)
+{
+    static char ring[8][11];
+    static int next;
+    setenv("TZ", "Europe/Berlin", 1); /* the server's calendar */
+    tzset();
+    time_t t = time(NULL) + (time_t)days * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char *s = ring[next++ % 8];
+    strftime(s, 11, "%Y-%m-%d", &tm);
+    return s;
+}

@@ -178,6 +178,41 @@ struct h_snap {
 
 void h_snap_take(struct harness *h, struct h_snap *s);
 
+/* ---- browser sessions (the HTML routes) ---- */
+
+/* A signed-in browser: its session cookie and the session's CSRF token. */
+struct h_browser {
+    char session[128];
+    char csrf[128];
+    char cookies[256];
+};
+
+/* The value of cookie NAME set by R (first Set-Cookie for it), or NULL; a
+ * static buffer. ATTRS (may be NULL) receives the whole header. */
+const char *h_set_cookie(const struct h_resp *r, const char *name, const char **attrs);
+/* SIZE bytes of OUT: S percent-encoded for a form or a query. */
+void h_urlencode(char *out, size_t size, const char *s);
+/* A form body from NULL-terminated name/value pairs (values are encoded;
+ * kept by the harness). */
+char *h_form(struct harness *h, const char *const *pairs);
+/* A browser request: COOKIES ("a=b; c=d" or NULL), BODY a form or NULL. */
+struct h_resp *h_browse(struct harness *h, const char *method, const char *path,
+                        const char *cookies, const char *body);
+/* An HTML page with the security headers (CSP without unsafe-inline,
+ * X-Frame-Options DENY …), a request id and well-formed markup. */
+void h_expect_html(const struct h_resp *r);
+/* 303 to LOCATION. */
+void h_expect_redirect(const struct h_resp *r, const char *location);
+/* The pre-session token from GET /login. */
+void h_pre_token(struct harness *h, char out[128]);
+/* The session's CSRF token of B (from a form, else the store). */
+void h_find_csrf(struct harness *h, struct h_browser *b, const char *user);
+/* Sign USER in through /login (password H_PASSWORD). */
+void h_sign_in(struct harness *h, struct h_browser *b, const char *user);
+
+/* Today + DAYS in Europe/Berlin as YYYY-MM-DD (a buffer rotating among 8). */
+const char *h_day(int days);
+
 /* ---- assertions (with the caller's line) ---- */
 
 void h_expect_status(const struct h_resp *r, long status, const char *file, int line);

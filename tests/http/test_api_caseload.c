@@ -50,19 +50,6 @@ setup(void **state)
 }
 
 static const char *
-day(int days)
-{
-    static char ring[4][11];
-    static int next;
-    time_t t = time(NULL) + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char *s = ring[next++ % 4];
-    strftime(s, 11, "%Y-%m-%d", &tm);
-    return s;
-}
-
-static const char *
 new_client(struct harness *h)
 {
     static int n;
@@ -83,7 +70,7 @@ static json_t *
 case_body(const char *client, const char *cm, const char *override)
 {
     json_t *b = json_pack("{s:s,s:{s:s,s:s,s:s}}", "client_id", client, "referral", "source",
-                          "placement", "date", day(-14), "reason", "Schulden, Gesundheit");
+                          "placement", "date", h_day(-14), "reason", "Schulden, Gesundheit");
     if (cm)
         json_object_set_new(b, "case_manager_id", json_string(cm));
     if (override)

@@ -31,19 +31,6 @@ setup(void **state)
 }
 
 /* A calendar date DAYS from today (UTC; far enough from today that Berlin agrees). */
-static const char *
-day(int days)
-{
-    static char ring[8][11];
-    static int next;
-    time_t t = time(NULL) + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char *s = ring[next++ % 8];
-    strftime(s, 11, "%Y-%m-%d", &tm);
-    return s;
-}
-
 /* A customer number no demo client has ("9NNA" + six digits). */
 static const char *
 fresh_number(void)
@@ -82,7 +69,7 @@ case_body(const char *client_id, const char *consent, const char *cm)
 {
     json_t *b =
         json_pack("{s:s,s:{s:s,s:s,s:s}}", "client_id", client_id, "referral", "source", "self",
-                  "date", day(-30), "reason", "Mehrere Handlungsbedarfe: Gesundheit und Wohnen");
+                  "date", h_day(-30), "reason", "Mehrere Handlungsbedarfe: Gesundheit und Wohnen");
     if (consent)
         json_object_set_new(b, "consent_date", json_string(consent));
     if (cm)
@@ -226,7 +213,7 @@ format_and_rule_errors_are_listed_together(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     json_t *b = client_body("not-a-number");
-    json_object_set_new(b, "birth_date", json_string(day(-365)));
+    json_object_set_new(b, "birth_date", json_string(h_day(-365)));
     struct h_resp *r = h_apij(h, "POST", "/api/v1/clients", h_token(h, "fm1"), b);
     EXPECT_ERRORS(r, "customer_number", "birth_date");
     h_free(r);
@@ -391,7 +378,7 @@ case_opens_referred_or_active(void **state)
     assert_string_equal(h_jstr(r->json, "client.id"), client);
     assert_string_equal(h_jstr(r->json, "client.last_name"), "Testfrau");
     assert_string_equal(h_jstr(r->json, "referral.source"), "self");
-    assert_string_equal(h_jstr(r->json, "referral.date"), day(-30));
+    assert_string_equal(h_jstr(r->json, "referral.date"), h_day(-30));
     assert_true(json_is_null(json_object_get(r->json, "consent_date")));
     assert_true(json_is_null(json_object_get(r->json, "started_on")));
     assert_int_equal(h_count(h, "SELECT count(*) FROM cases"), cases + 1);
@@ -405,7 +392,7 @@ case_opens_referred_or_active(void **state)
     /* with the consent date: active, with the dates the rules give */
     client = new_client(h, "fm1");
     char consent[11];
-    snprintf(consent, sizeof consent, "%s", day(-20));
+    snprintf(consent, sizeof consent, "%s", h_day(-20));
     r = h_apij(h, "POST", "/api/v1/cases", h_token(h, "fm1"), case_body(client, consent, NULL));
     EXPECT_STATUS(r, 201);
     assert_string_equal(h_jstr(r->json, "status"), "active");
@@ -464,7 +451,7 @@ invalid_case_is_422_listing_every_bad_field(void **state)
     /* rule errors: an unknown client, a referral in the future, consent before referral */
     json_t *b =
         json_pack("{s:s,s:{s:s,s:s,s:s},s:s}", "client_id", "cl_doesnotexist", "referral", "source",
-                  "placement", "date", day(40), "reason", "Test", "consent_date", day(-400));
+                  "placement", "date", h_day(40), "reason", "Test", "consent_date", h_day(-400));
     r = h_apij(h, "POST", "/api/v1/cases", h_token(h, "fm1"), b);
     EXPECT_ERRORS(r, "client_id", "referral.date");
     h_free(r);
@@ -480,7 +467,7 @@ case_format_and_rule_errors_are_listed_together(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     json_t *b = json_pack("{s:s,s:{s:s,s:s,s:s}}", "client_id", "cl_doesnotexist", "referral",
-                          "source", "fax", "date", day(40), "reason", "Test");
+                          "source", "fax", "date", h_day(40), "reason", "Test");
     struct h_resp *r = h_apij(h, "POST", "/api/v1/cases", h_token(h, "fm1"), b);
     EXPECT_ERRORS(r, "referral.source", "referral.date", "client_id");
     h_free(r);
@@ -839,7 +826,7 @@ owner_activates_a_referred_case(void **state)
 
     struct h_snap before;
     h_snap_take(h, &before);
-    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", day(-10));
+    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", h_day(-10));
     struct h_resp *r = h_api(h, "POST", path, h_token(h, "fm2"), body);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
@@ -853,11 +840,11 @@ owner_activates_a_referred_case(void **state)
     EXPECT_PROBLEM(r, 403, NULL);
     EXPECT_NO_CODE(r);
     h_free(r);
-    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", day(30));
+    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", h_day(30));
     r = h_api(h, "POST", path, h_token(h, "fm1"), body);
     EXPECT_ERRORS(r, "consent_date");
     h_free(r);
-    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", day(-60));
+    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", h_day(-60));
     r = h_api(h, "POST", path, h_token(h, "fm1"), body);
     EXPECT_ERRORS(r, "consent_date");
     h_free(r);
@@ -867,11 +854,11 @@ owner_activates_a_referred_case(void **state)
     r = h_api(h, "POST", path, h_token(h, "fm1"), "{}");
     EXPECT_ERRORS(r, "consent_date");
     h_free(r);
-    snprintf(body, sizeof body, "{\"consent_date\":\"%s\",\"note\":\"x\"}", day(-10));
+    snprintf(body, sizeof body, "{\"consent_date\":\"%s\",\"note\":\"x\"}", h_day(-10));
     r = h_api(h, "POST", path, h_token(h, "fm1"), body);
     EXPECT_PROBLEM(r, 400, NULL);
     h_free(r);
-    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", day(-10));
+    snprintf(body, sizeof body, "{\"consent_date\":\"%s\"}", h_day(-10));
     r = h_api(h, "POST", "/api/v1/cases/cs_doesnotexist/activate", h_token(h, "fm1"), body);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
@@ -881,14 +868,14 @@ owner_activates_a_referred_case(void **state)
     r = h_api(h, "POST", path, h_token(h, "fm1"), body);
     EXPECT_STATUS(r, 200);
     assert_string_equal(h_jstr(r->json, "status"), "active");
-    assert_string_equal(h_jstr(r->json, "consent_date"), day(-10));
-    assert_string_equal(h_jstr(r->json, "started_on"), day(-10));
+    assert_string_equal(h_jstr(r->json, "consent_date"), h_day(-10));
+    assert_string_equal(h_jstr(r->json, "started_on"), h_day(-10));
     assert_non_null(h_jstr(r->json, "next_review_due"));
     assert_non_null(h_jstr(r->json, "limit_date"));
     assert_int_equal(h_count(h,
                              "SELECT count(*) FROM cases WHERE id = %Q AND status = 'active'"
                              " AND consent_date = %Q",
-                             kase, day(-10)),
+                             kase, h_day(-10)),
                      1);
     EXPECT_ONE_AUDIT(h, audit, r, "case.activate", "fm1");
     h_free(r);

@@ -16,28 +16,6 @@
 
 /* ---- helpers ---- */
 
-/* The value of cookie NAME set by R (first Set-Cookie for it), or NULL; a
- * static buffer. ATTRS receives the whole header. */
-static const char *
-set_cookie(const struct h_resp *r, const char *name, const char **attrs)
-{
-    static char value[256];
-    size_t n = strlen(name);
-    const char *v;
-    for (size_t i = 0; (v = h_header_nth(r, "Set-Cookie", i)); i++)
-        if (strncmp(v, name, n) == 0 && v[n] == '=') {
-            size_t len = strcspn(v + n + 1, ";");
-            if (len >= sizeof value)
-                len = sizeof value - 1;
-            memcpy(value, v + n + 1, len);
-            value[len] = '\0';
-            if (attrs)
-                *attrs = v;
-            return value;
-        }
-    return NULL;
-}
-
 static bool
 has_attr(const char *cookie, const char *attr)
 {
@@ -53,161 +31,7 @@ has_attr(const char *cookie, const char *attr)
     return false;
 }
 
-static void
-urlencode(char *out, size_t size, const char *s)
-{
-    size_t o = 0;
-    for (; *s && o + 4 < size; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out[o++] = (char)c;
-        else
-            o += (size_t)snprintf(out + o, size - o, "%%%02X", c);
-    }
-    out[o] = '\0';
-}
-
-/* A form body from NULL-terminated name/value pairs (values are encoded). */
-static char *
-form(struct harness *h, const char *const *pairs)
-{
-    size_t cap = 8192, len = 0;
-    char *s = h_keep(h, calloc(cap, 1));
-    if (!s)
-        abort(); /* out of memory */
-    for (int i = 0; pairs[i]; i += 2) {
-        char enc[3072];
-        urlencode(enc, sizeof enc, pairs[i + 1]);
-        len += (size_t)snprintf(s + len, cap - len, "%s%s=%s", len ? "&" : "", pairs[i], enc);
-        assert_true(len < cap);
-    }
-    return s;
-}
-
-/* A browser request: COOKIES ("a=b; c=d" or NULL), BODY a form or NULL. */
-static struct h_resp *
-browse(struct harness *h, const char *method, const char *path, const char *cookies,
-       const char *body)
-{
-    char cookie_hdr[512];
-    const char *headers[3];
-    int n = 0;
-    if (cookies) {
-        snprintf(cookie_hdr, sizeof cookie_hdr, "Cookie: %s", cookies);
-        headers[n++] = cookie_hdr;
-    }
-    if (body)
-        headers[n++] = "Content-Type: application/x-www-form-urlencoded";
-    headers[n] = NULL;
-    return h_request(h, method, path, headers, body, body ? strlen(body) : 0);
-}
-
-static void
-expect_html_headers(const struct h_resp *r)
-{
-    const char *ct = h_header(r, "Content-Type");
-    assert_non_null(ct);
-    assert_true(strncmp(ct, "text/html", 9) == 0);
-    const char *csp = h_header(r, "Content-Security-Policy");
-    if (!csp || strstr(csp, "unsafe-inline") || strstr(csp, "unsafe-eval") ||
-        !strstr(csp, "default-src")) {
-        print_error("Content-Security-Policy missing or weak: %s\n", csp ? csp : "(none)");
-        h_dump(r);
-        fail();
-    }
-    const char *xfo = h_header(r, "X-Frame-Options");
-    assert_non_null(xfo);
-    assert_string_equal(xfo, "DENY");
-    assert_non_null(h_header(r, "X-Content-Type-Options"));
-    assert_non_null(h_header(r, "X-Request-Id"));
-    char err[256];
-    if (!h_html_well_formed(r->body, err, sizeof err)) {
-        print_error("HTML not well-formed: %s\n", err);
-        h_dump(r);
-        fail();
-    }
-}
-
-static void
-expect_redirect(const struct h_resp *r, const char *location)
-{
-    EXPECT_STATUS(r, 303);
-    const char *loc = h_header(r, "Location");
-    if (!loc || strcmp(loc, location) != 0) {
-        print_error("Location is %s, expected %s\n", loc ? loc : "(none)", location);
-        h_dump(r);
-        fail();
-    }
-}
-
-/* A signed-in browser: its session cookie and the session's CSRF token. */
-struct browser {
-    char session[128];
-    char csrf[128];
-    char cookies[256];
-};
-
-/* The session's CSRF token: from a page's hidden field when the page has
- * one, else from the store (the newest session of USER). */
-static void
-find_csrf(struct harness *h, struct browser *b, const char *user)
-{
-    struct h_resp *r = browse(h, "GET", "/intake", b->cookies, NULL);
-    const char *p = strstr(r->body, "name=\"_csrf\"");
-    b->csrf[0] = '\0';
-    if (p) {
-        const char *v = strstr(p, "value=\"");
-        if (v) {
-            v += 7;
-            size_t n = strcspn(v, "\"");
-            if (n < sizeof b->csrf) {
-                memcpy(b->csrf, v, n);
-                b->csrf[n] = '\0';
-            }
-        }
-    }
-    h_free(r);
-    if (!b->csrf[0]) {
-        const char *c = h_sql_str(h,
-                                  "SELECT csrf FROM tokens WHERE kind = 2 AND revoked_at IS NULL"
-                                  " AND user_id = %Q ORDER BY created_at DESC LIMIT 1",
-                                  h_user_id(h, user));
-        assert_non_null(c);
-        snprintf(b->csrf, sizeof b->csrf, "%s", c);
-    }
-}
-
-/* The pre-session token from GET /login. */
-static void
-pre_token(struct harness *h, char out[128])
-{
-    struct h_resp *r = browse(h, "GET", "/login", NULL, NULL);
-    EXPECT_STATUS(r, 200);
-    const char *pre = set_cookie(r, "lotse_pre", NULL);
-    assert_non_null(pre);
-    snprintf(out, 128, "%s", pre);
-    h_free(r);
-}
-
-static void
-sign_in(struct harness *h, struct browser *b, const char *user)
-{
-    char pre[128], cookies[200];
-    pre_token(h, pre);
-    snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
-    char *body =
-        form(h, (const char *[]){ "_csrf", pre, "username", user, "password", H_PASSWORD, NULL });
-    struct h_resp *r = browse(h, "POST", "/login", cookies, body);
-    expect_redirect(r, "/");
-    const char *s = set_cookie(r, "lotse_session", NULL);
-    assert_non_null(s);
-    snprintf(b->session, sizeof b->session, "%s", s);
-    snprintf(b->cookies, sizeof b->cookies, "lotse_session=%s", b->session);
-    h_free(r);
-    find_csrf(h, b, user);
-}
-
-static struct browser fm1;
+static struct h_browser fm1;
 
 static int
 setup(void **state)
@@ -221,17 +45,6 @@ setup(void **state)
     return 0;
 }
 
-static const char *
-day(int days)
-{
-    static char s[11];
-    time_t t = time(NULL) + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(s, sizeof s, "%Y-%m-%d", &tm);
-    return s;
-}
-
 /* ---- no session ---- */
 
 static void
@@ -240,20 +53,20 @@ pages_without_a_session_redirect_to_login(void **state)
     struct harness *h = *state;
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = browse(h, "GET", "/", NULL, NULL);
-    expect_redirect(r, "/login");
+    struct h_resp *r = h_browse(h, "GET", "/", NULL, NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
-    r = browse(h, "GET", "/intake", NULL, NULL);
-    expect_redirect(r, "/login");
+    r = h_browse(h, "GET", "/intake", NULL, NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
-    r = browse(h, "GET", "/cases/cs_anything", NULL, NULL);
-    expect_redirect(r, "/login");
+    r = h_browse(h, "GET", "/cases/cs_anything", NULL, NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
-    r = browse(h, "GET", "/", "lotse_session=not-a-session-token", NULL);
-    expect_redirect(r, "/login");
+    r = h_browse(h, "GET", "/", "lotse_session=not-a-session-token", NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
     /* a form posted without a session stores nothing */
-    r = browse(h, "POST", "/intake", NULL, "customer_number=123A000001&first_name=X");
+    r = h_browse(h, "POST", "/intake", NULL, "customer_number=123A000001&first_name=X");
     assert_true(r->status == 303 || r->status == 401 || r->status == 403);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -265,11 +78,11 @@ static void
 login_page_has_security_headers_and_a_strict_pre_cookie(void **state)
 {
     struct harness *h = *state;
-    struct h_resp *r = browse(h, "GET", "/login", NULL, NULL);
+    struct h_resp *r = h_browse(h, "GET", "/login", NULL, NULL);
     EXPECT_STATUS(r, 200);
-    expect_html_headers(r);
+    h_expect_html(r);
     const char *attrs = NULL;
-    const char *pre = set_cookie(r, "lotse_pre", &attrs);
+    const char *pre = h_set_cookie(r, "lotse_pre", &attrs);
     assert_non_null(pre);
     assert_true(strlen(pre) >= 32);
     assert_true(has_attr(attrs, "HttpOnly"));
@@ -283,31 +96,31 @@ login_without_the_csrf_token_is_403(void **state)
 {
     struct harness *h = *state;
     char pre[128], other[128], cookies[200];
-    pre_token(h, pre);
-    pre_token(h, other);
+    h_pre_token(h, pre);
+    h_pre_token(h, other);
     assert_string_not_equal(pre, other);
     struct h_snap before;
     h_snap_take(h, &before);
     snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
     /* no field */
-    char *body = form(h, (const char *[]){ "username", "fm2", "password", H_PASSWORD, NULL });
-    struct h_resp *r = browse(h, "POST", "/login", cookies, body);
+    char *body = h_form(h, (const char *[]){ "username", "fm2", "password", H_PASSWORD, NULL });
+    struct h_resp *r = h_browse(h, "POST", "/login", cookies, body);
     EXPECT_STATUS(r, 403);
-    assert_null(set_cookie(r, "lotse_session", NULL));
+    assert_null(h_set_cookie(r, "lotse_session", NULL));
     h_free(r);
     /* a field but no cookie */
-    body =
-        form(h, (const char *[]){ "_csrf", pre, "username", "fm2", "password", H_PASSWORD, NULL });
-    r = browse(h, "POST", "/login", NULL, body);
+    body = h_form(
+        h, (const char *[]){ "_csrf", pre, "username", "fm2", "password", H_PASSWORD, NULL });
+    r = h_browse(h, "POST", "/login", NULL, body);
     EXPECT_STATUS(r, 403);
-    assert_null(set_cookie(r, "lotse_session", NULL));
+    assert_null(h_set_cookie(r, "lotse_session", NULL));
     h_free(r);
     /* a field that is not the cookie's */
-    body = form(
+    body = h_form(
         h, (const char *[]){ "_csrf", other, "username", "fm2", "password", H_PASSWORD, NULL });
-    r = browse(h, "POST", "/login", cookies, body);
+    r = h_browse(h, "POST", "/login", cookies, body);
     EXPECT_STATUS(r, 403);
-    assert_null(set_cookie(r, "lotse_session", NULL));
+    assert_null(h_set_cookie(r, "lotse_session", NULL));
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
 }
@@ -317,16 +130,16 @@ login_with_a_wrong_password_is_401(void **state)
 {
     struct harness *h = *state;
     char pre[128], cookies[200];
-    pre_token(h, pre);
+    h_pre_token(h, pre);
     snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
     struct h_snap before;
     h_snap_take(h, &before);
-    char *body = form(h, (const char *[]){ "_csrf", pre, "username", "fm3", "password",
-                                           "<b>wrong</b> password", NULL });
-    struct h_resp *r = browse(h, "POST", "/login", cookies, body);
+    char *body = h_form(h, (const char *[]){ "_csrf", pre, "username", "fm3", "password",
+                                             "<b>wrong</b> password", NULL });
+    struct h_resp *r = h_browse(h, "POST", "/login", cookies, body);
     EXPECT_STATUS(r, 401);
-    expect_html_headers(r);
-    assert_null(set_cookie(r, "lotse_session", NULL));
+    h_expect_html(r);
+    assert_null(h_set_cookie(r, "lotse_session", NULL));
     assert_null(strstr(r->body, "<b>wrong</b>"));
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -337,15 +150,15 @@ login_sets_an_httponly_strict_session_cookie(void **state)
 {
     struct harness *h = *state;
     char pre[128], cookies[200];
-    pre_token(h, pre);
+    h_pre_token(h, pre);
     snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
     long long sessions = h_count(h, "SELECT count(*) FROM tokens WHERE kind = 2");
-    char *body =
-        form(h, (const char *[]){ "_csrf", pre, "username", "fm1", "password", H_PASSWORD, NULL });
-    struct h_resp *r = browse(h, "POST", "/login", cookies, body);
-    expect_redirect(r, "/");
+    char *body = h_form(
+        h, (const char *[]){ "_csrf", pre, "username", "fm1", "password", H_PASSWORD, NULL });
+    struct h_resp *r = h_browse(h, "POST", "/login", cookies, body);
+    h_expect_redirect(r, "/");
     const char *attrs = NULL;
-    const char *s = set_cookie(r, "lotse_session", &attrs);
+    const char *s = h_set_cookie(r, "lotse_session", &attrs);
     assert_non_null(s);
     assert_true(strlen(s) >= 32);
     assert_true(has_attr(attrs, "HttpOnly"));
@@ -355,7 +168,7 @@ login_sets_an_httponly_strict_session_cookie(void **state)
     snprintf(fm1.cookies, sizeof fm1.cookies, "lotse_session=%s", s);
     assert_int_equal(h_count(h, "SELECT count(*) FROM tokens WHERE kind = 2"), sessions + 1);
     h_free(r);
-    find_csrf(h, &fm1, "fm1");
+    h_find_csrf(h, &fm1, "fm1");
     assert_true(strlen(fm1.csrf) >= 32);
 }
 
@@ -366,13 +179,13 @@ home_page_lists_own_cases_and_is_audited(void **state)
 {
     struct harness *h = *state;
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = browse(h, "GET", "/", fm1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", "/", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
-    expect_html_headers(r);
+    h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.list", "fm1");
     h_free(r);
     /* (and the own cases are shown by name: the check above can see names) */
-    r = browse(h, "GET", "/?status=active", fm1.cookies, NULL);
+    r = h_browse(h, "GET", "/?status=active", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     const char *one = h_sql_str(h,
                                 "SELECT c.last_name FROM clients c JOIN cases k ON k.client_id ="
@@ -395,9 +208,9 @@ case_page_follows_the_access_rules(void **state)
     char path[128];
     snprintf(path, sizeof path, "/cases/%s", own);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = browse(h, "GET", path, fm1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", path, fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
-    expect_html_headers(r);
+    h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.read", "fm1");
     h_free(r);
 
@@ -412,16 +225,16 @@ case_page_follows_the_access_rules(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     snprintf(path, sizeof path, "/cases/%s", colleague);
-    r = browse(h, "GET", path, fm1.cookies, NULL);
+    r = h_browse(h, "GET", path, fm1.cookies, NULL);
     EXPECT_STATUS(r, 403);
-    expect_html_headers(r);
+    h_expect_html(r);
     h_free(r);
     snprintf(path, sizeof path, "/cases/%s", foreign);
-    r = browse(h, "GET", path, fm1.cookies, NULL);
+    r = h_browse(h, "GET", path, fm1.cookies, NULL);
     EXPECT_STATUS(r, 404);
-    expect_html_headers(r);
+    h_expect_html(r);
     h_free(r);
-    r = browse(h, "GET", "/cases/%3Cscript%3Ealert(1)%3C%2Fscript%3E", fm1.cookies, NULL);
+    r = h_browse(h, "GET", "/cases/%3Cscript%3Ealert(1)%3C%2Fscript%3E", fm1.cookies, NULL);
     EXPECT_STATUS(r, 404);
     assert_null(strstr(r->body, "<script>alert(1)</script>"));
     h_free(r);
@@ -451,13 +264,13 @@ intake_form(struct harness *h, const char *csrf, const char *number, const char 
                             "referral.source",
                             "self",
                             "referral.date",
-                            day(-7),
+                            h_day(-7),
                             "referral.reason",
                             "Wohnungssuche und Gesundheit",
                             csrf ? "_csrf" : NULL,
                             csrf,
                             NULL };
-    return form(h, pairs);
+    return h_form(h, pairs);
 }
 
 static void
@@ -465,20 +278,20 @@ intake_without_the_right_csrf_token_is_403_and_stores_nothing(void **state)
 {
     struct harness *h = *state;
     char pre[128];
-    pre_token(h, pre);
-    struct browser fm2;
-    sign_in(h, &fm2, "fm2");
+    h_pre_token(h, pre);
+    struct h_browser fm2;
+    h_sign_in(h, &fm2, "fm2");
     struct h_snap before;
     h_snap_take(h, &before);
     char *body = intake_form(h, NULL, "321A000001", "Ohne", "12043");
-    struct h_resp *r = browse(h, "POST", "/intake", fm1.cookies, body);
+    struct h_resp *r = h_browse(h, "POST", "/intake", fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     static const char *const wrong[] = { "", "x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                                          NULL };
     for (const char *const *w = wrong; *w; w++) {
         body = intake_form(h, *w, "321A000001", "Falsch", "12043");
-        r = browse(h, "POST", "/intake", fm1.cookies, body);
+        r = h_browse(h, "POST", "/intake", fm1.cookies, body);
         EXPECT_STATUS(r, 403);
         h_free(r);
     }
@@ -486,21 +299,21 @@ intake_without_the_right_csrf_token_is_403_and_stores_nothing(void **state)
     body = intake_form(h, pre, "321A000001", "Vorher", "12043");
     char cookies[400];
     snprintf(cookies, sizeof cookies, "%s; lotse_pre=%s", fm1.cookies, pre);
-    r = browse(h, "POST", "/intake", cookies, body);
+    r = h_browse(h, "POST", "/intake", cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     /* nor is another session's */
     body = intake_form(h, fm1.csrf, "321A000001", "Quer", "12043");
-    r = browse(h, "POST", "/intake", fm2.cookies, body);
+    r = h_browse(h, "POST", "/intake", fm2.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     body = intake_form(h, fm2.csrf, "321A000001", "Quer", "12043");
-    r = browse(h, "POST", "/intake", fm1.cookies, body);
+    r = h_browse(h, "POST", "/intake", fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     /* nor a form without a session */
     body = intake_form(h, fm1.csrf, "321A000001", "Fremd", "12043");
-    r = browse(h, "POST", "/intake", NULL, body);
+    r = h_browse(h, "POST", "/intake", NULL, body);
     assert_true(r->status == 303 || r->status == 401 || r->status == 403);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -513,7 +326,7 @@ intake_with_the_csrf_token_stores_client_and_case(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     char *body = intake_form(h, fm1.csrf, "321A000002", "Gisela", "12043");
-    struct h_resp *r = browse(h, "POST", "/intake", fm1.cookies, body);
+    struct h_resp *r = h_browse(h, "POST", "/intake", fm1.cookies, body);
     EXPECT_STATUS(r, 303);
     const char *loc = h_header(r, "Location");
     assert_non_null(loc);
@@ -537,27 +350,27 @@ intake_errors_never_reflect_markup(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     char *body = intake_form(h, fm1.csrf, "321A000003", script, "12'><svg onload=alert(1)>");
-    struct h_resp *r = browse(h, "POST", "/intake", fm1.cookies, body);
+    struct h_resp *r = h_browse(h, "POST", "/intake", fm1.cookies, body);
     EXPECT_STATUS(r, 422);
-    expect_html_headers(r);
+    h_expect_html(r);
     assert_null(strstr(r->body, "<script>"));
     assert_null(strstr(r->body, "<svg"));
     h_free(r);
     /* invalid UTF-8 in a form */
     char csrf_enc[256];
-    urlencode(csrf_enc, sizeof csrf_enc, fm1.csrf);
+    h_urlencode(csrf_enc, sizeof csrf_enc, fm1.csrf);
     char raw[1024];
     snprintf(raw, sizeof raw,
              "_csrf=%s&customer_number=321A000004&first_name=%%FF%%FE&last_name=X"
              "&birth_date=1990-05-06&address.street=S&address.postcode=12043&address.city=C"
              "&referral.source=self&referral.date=%s&referral.reason=R",
-             csrf_enc, day(-7));
-    r = browse(h, "POST", "/intake", fm1.cookies, raw);
+             csrf_enc, h_day(-7));
+    r = h_browse(h, "POST", "/intake", fm1.cookies, raw);
     assert_true(r->status == 400 || r->status == 422);
     h_free(r);
     /* a field twice */
     snprintf(raw, sizeof raw, "_csrf=%s&first_name=A&first_name=B", csrf_enc);
-    r = browse(h, "POST", "/intake", fm1.cookies, raw);
+    r = h_browse(h, "POST", "/intake", fm1.cookies, raw);
     assert_true(r->status == 400 || r->status == 422);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -595,17 +408,17 @@ intake_refused_by_the_rules_stores_nothing(void **state)
                             "referral.reason",
                             "Test",
                             NULL };
-    struct h_resp *r = browse(h, "POST", "/intake", fm1.cookies, form(h, pairs));
+    struct h_resp *r = h_browse(h, "POST", "/intake", fm1.cookies, h_form(h, pairs));
     EXPECT_STATUS(r, 422);
-    expect_html_headers(r);
+    h_expect_html(r);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
     /* a customer number that is taken */
     h_snap_take(h, &before);
     char *body = intake_form(h, fm1.csrf, "321A000002", "Doppelt", "12043");
-    r = browse(h, "POST", "/intake", fm1.cookies, body);
+    r = h_browse(h, "POST", "/intake", fm1.cookies, body);
     EXPECT_STATUS(r, 409);
-    expect_html_headers(r);
+    h_expect_html(r);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
 }
@@ -617,26 +430,26 @@ repeated_failed_sign_ins_are_429_with_retry_after(void **state)
 {
     struct harness *h = *state;
     char pre[128], cookies[200];
-    pre_token(h, pre);
+    h_pre_token(h, pre);
     snprintf(cookies, sizeof cookies, "lotse_pre=%s", pre);
     struct h_snap before;
     h_snap_take(h, &before);
-    char *wrong = form(h, (const char *[]){ "_csrf", pre, "username", "an1", "password",
-                                            "not-the-password", NULL });
+    char *wrong = h_form(h, (const char *[]){ "_csrf", pre, "username", "an1", "password",
+                                              "not-the-password", NULL });
     for (int i = 0; i < 5; i++) {
-        struct h_resp *r = browse(h, "POST", "/login", cookies, wrong);
+        struct h_resp *r = h_browse(h, "POST", "/login", cookies, wrong);
         EXPECT_STATUS(r, 401);
         h_free(r);
     }
-    char *right =
-        form(h, (const char *[]){ "_csrf", pre, "username", "an1", "password", H_PASSWORD, NULL });
-    struct h_resp *r = browse(h, "POST", "/login", cookies, right);
+    char *right = h_form(
+        h, (const char *[]){ "_csrf", pre, "username", "an1", "password", H_PASSWORD, NULL });
+    struct h_resp *r = h_browse(h, "POST", "/login", cookies, right);
     EXPECT_STATUS(r, 429);
-    expect_html_headers(r);
+    h_expect_html(r);
     const char *ra = h_header(r, "Retry-After");
     assert_non_null(ra);
     assert_true(atol(ra) >= 1 && atol(ra) <= 900);
-    assert_null(set_cookie(r, "lotse_session", NULL));
+    assert_null(h_set_cookie(r, "lotse_session", NULL));
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
 }
@@ -655,7 +468,7 @@ fresh_referred_case(struct harness *h)
     struct h_resp *r = h_apij(h, "POST", "/api/v1/clients", h_token(h, "fm1"), c);
     EXPECT_STATUS(r, 201);
     json_t *k = json_pack("{s:s,s:{s:s,s:s,s:s}}", "client_id", h_jstr(r->json, "id"), "referral",
-                          "source", "self", "date", day(-30), "reason", "Test");
+                          "source", "self", "date", h_day(-30), "reason", "Test");
     h_free(r);
     r = h_apij(h, "POST", "/api/v1/cases", h_token(h, "fm1"), k);
     EXPECT_STATUS(r, 201);
@@ -677,10 +490,10 @@ activate_form_error_page_is_audited(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     struct h_resp *r =
-        browse(h, "POST", path, fm1.cookies,
-               form(h, (const char *[]){ "_csrf", fm1.csrf, "consent_date", day(30), NULL }));
+        h_browse(h, "POST", path, fm1.cookies,
+                 h_form(h, (const char *[]){ "_csrf", fm1.csrf, "consent_date", h_day(30), NULL }));
     EXPECT_STATUS(r, 422);
-    expect_html_headers(r);
+    h_expect_html(r);
     assert_int_equal(
         h_count(h, "SELECT count(*) FROM cases WHERE id = %Q AND status = 'referred'", kase), 1);
     if (strstr(r->body, "Aktivierungstest"))
@@ -700,15 +513,15 @@ activate_form_activates_the_case(void **state)
     char path[128];
     snprintf(path, sizeof path, "/cases/%s/activate", kase);
     char de[11];
-    const char *iso = h_strdup(h, day(-2));
+    const char *iso = h_strdup(h, h_day(-2));
     snprintf(de, sizeof de, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r =
-        browse(h, "POST", path, fm1.cookies,
-               form(h, (const char *[]){ "_csrf", fm1.csrf, "consent_date", de, NULL }));
+        h_browse(h, "POST", path, fm1.cookies,
+                 h_form(h, (const char *[]){ "_csrf", fm1.csrf, "consent_date", de, NULL }));
     char want[128];
     snprintf(want, sizeof want, "/cases/%s", kase);
-    expect_redirect(r, want);
+    h_expect_redirect(r, want);
     EXPECT_ONE_AUDIT(h, audit, r, "case.activate", "fm1");
     assert_int_equal(h_count(h,
                              "SELECT count(*) FROM cases WHERE id = %Q AND status = 'active'"
@@ -723,12 +536,12 @@ static void
 team_lead_home_page_shows_no_client_names(void **state)
 {
     struct harness *h = *state;
-    struct browser tl1;
-    sign_in(h, &tl1, "tl1");
+    struct h_browser tl1;
+    h_sign_in(h, &tl1, "tl1");
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = browse(h, "GET", "/?status=active", tl1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", "/?status=active", tl1.cookies, NULL);
     EXPECT_STATUS(r, 200);
-    expect_html_headers(r);
+    h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.list", "tl1");
     EXPECT_NO_SURNAMES(h, r, h_user_id(h, "fm1"));
     EXPECT_NO_SURNAMES(h, r, h_user_id(h, "fm2"));
@@ -742,13 +555,13 @@ intake_form_page(void **state)
     struct harness *h = *state;
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = browse(h, "GET", "/intake", fm1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", "/intake", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
-    expect_html_headers(r);
+    h_expect_html(r);
     h_free(r);
     /* signed in, the sign-in page sends one home */
-    r = browse(h, "GET", "/login", fm1.cookies, NULL);
-    expect_redirect(r, "/");
+    r = h_browse(h, "GET", "/login", fm1.cookies, NULL);
+    h_expect_redirect(r, "/");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
 }
@@ -766,12 +579,12 @@ activate_form_needs_the_csrf_token(void **state)
     snprintf(path, sizeof path, "/cases/%s/activate", kase);
     struct h_snap before;
     h_snap_take(h, &before);
-    char *body = form(h, (const char *[]){ "consent_date", day(-1), NULL });
-    struct h_resp *r = browse(h, "POST", path, fm1.cookies, body);
+    char *body = h_form(h, (const char *[]){ "consent_date", h_day(-1), NULL });
+    struct h_resp *r = h_browse(h, "POST", path, fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
-    body = form(h, (const char *[]){ "_csrf", "wrong", "consent_date", day(-1), NULL });
-    r = browse(h, "POST", path, fm1.cookies, body);
+    body = h_form(h, (const char *[]){ "_csrf", "wrong", "consent_date", h_day(-1), NULL });
+    r = h_browse(h, "POST", path, fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -787,8 +600,8 @@ session_cookie_is_not_an_api_token(void **state)
     /* and an API token is not a session */
     char cookies[200];
     snprintf(cookies, sizeof cookies, "lotse_session=%s", h_token(h, "fm2"));
-    r = browse(h, "GET", "/", cookies, NULL);
-    expect_redirect(r, "/login");
+    r = h_browse(h, "GET", "/", cookies, NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
 }
 
@@ -798,12 +611,12 @@ static void
 static_files_are_served_and_nothing_else(void **state)
 {
     struct harness *h = *state;
-    struct h_resp *r = browse(h, "GET", "/static/kern.min.css", NULL, NULL);
+    struct h_resp *r = h_browse(h, "GET", "/static/kern.min.css", NULL, NULL);
     EXPECT_STATUS(r, 200);
     assert_true(strncmp(h_header(r, "Content-Type"), "text/css", 8) == 0);
     assert_true(r->body_len > 1000);
     h_free(r);
-    r = browse(h, "GET", "/static/lotse.css", NULL, NULL);
+    r = h_browse(h, "GET", "/static/lotse.css", NULL, NULL);
     EXPECT_STATUS(r, 200);
     assert_true(strncmp(h_header(r, "Content-Type"), "text/css", 8) == 0);
     h_free(r);
@@ -825,7 +638,7 @@ static_files_are_served_and_nothing_else(void **state)
                                            "/static/",
                                            NULL };
     for (const char *const *p = hostile; *p; p++) {
-        r = browse(h, "GET", *p, NULL, NULL);
+        r = h_browse(h, "GET", *p, NULL, NULL);
         if (r->status != 404 && r->status != 400) {
             print_error("GET %s\n", *p);
             EXPECT_STATUS(r, 404);
@@ -843,15 +656,15 @@ static void
 language_switch_redirects_only_locally(void **state)
 {
     struct harness *h = *state;
-    struct h_resp *r = browse(h, "GET", "/language?set=en&back=/intake", NULL, NULL);
-    expect_redirect(r, "/intake");
+    struct h_resp *r = h_browse(h, "GET", "/language?set=en&back=/intake", NULL, NULL);
+    h_expect_redirect(r, "/intake");
     h_free(r);
     static const char *const evil[] = { "/language?set=en&back=//evil.example/x",
                                         "/language?set=en&back=https://evil.example",
                                         "/language?set=en&back=/%5Cevil.example",
                                         "/language?set=en&back=%0d%0aSet-Cookie:%20x=1", NULL };
     for (const char *const *p = evil; *p; p++) {
-        r = browse(h, "GET", *p, NULL, NULL);
+        r = h_browse(h, "GET", *p, NULL, NULL);
         if (strstr(*p, "%0d%0a")) {
             /* control characters in a query value: refused as a whole */
             EXPECT_STATUS(r, 400);
@@ -878,22 +691,22 @@ logout_ends_the_session(void **state)
     struct harness *h = *state;
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = browse(h, "POST", "/logout", fm1.cookies, "");
+    struct h_resp *r = h_browse(h, "POST", "/logout", fm1.cookies, "");
     EXPECT_STATUS(r, 403); /* no _csrf */
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
 
-    char *body = form(h, (const char *[]){ "_csrf", fm1.csrf, NULL });
-    r = browse(h, "POST", "/logout", fm1.cookies, body);
-    expect_redirect(r, "/login");
+    char *body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, NULL });
+    r = h_browse(h, "POST", "/logout", fm1.cookies, body);
+    h_expect_redirect(r, "/login");
     const char *attrs = NULL;
-    const char *v = set_cookie(r, "lotse_session", &attrs);
+    const char *v = h_set_cookie(r, "lotse_session", &attrs);
     assert_non_null(v);
     assert_string_equal(v, "");
     assert_true(has_attr(attrs, "Max-Age=0") || has_attr(attrs, "Expires"));
     h_free(r);
-    r = browse(h, "GET", "/", fm1.cookies, NULL);
-    expect_redirect(r, "/login");
+    r = h_browse(h, "GET", "/", fm1.cookies, NULL);
+    h_expect_redirect(r, "/login");
     h_free(r);
 }
 

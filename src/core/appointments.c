@@ -1,0 +1,2 @@
+/* core/appointments.c — (being written) */
+#include "core/core.h"

@@ -1,0 +1,2 @@
+/* core/assessments.c — (being written) */
+#include "core/core.h"

@@ -1,0 +1,2 @@
+/* core/notes.c — (being written) */
+#include "core/core.h"

@@ -1,0 +1,2 @@
+/* core/plans.c — (being written) */
+#include "core/core.h"

@@ -1,0 +1,2 @@
+/* store/appointments.c — see store/appointments.h. */
+#include "store/queries.h"

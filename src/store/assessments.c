@@ -1,0 +1,2 @@
+/* store/assessments.c — see store/assessments.h. */
+#include "store/queries.h"

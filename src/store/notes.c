@@ -1,0 +1,2 @@
+/* store/notes.c — see store/notes.h. */
+#include "store/queries.h"

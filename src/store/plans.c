@@ -1,0 +1,2 @@
+/* store/plans.c — see store/plans.h. */
+#include "store/queries.h"
