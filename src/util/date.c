@@ -246,6 +246,54 @@ instant_format_berlin(int64_t t, char out[18])
     *p = '\0';
 }
 
+bool
+time_parse_hm(const char *s, int *hour, int *minute)
+{
+    int h, m;
+    size_t n = strlen(s);
+    if (n == 4 && s[1] == ':' && read_digits(s, 1, &h) && read_digits(s + 2, 2, &m))
+        ; /* 9:30 */
+    else if (n != 5 || s[2] != ':' || !read_digits(s, 2, &h) || !read_digits(s + 3, 2, &m))
+        return false;
+    if (h > 23 || m > 59)
+        return false;
+    *hour = h;
+    *minute = m;
+    return true;
+}
+
+bool
+instant_from_berlin(struct date d, int hour, int minute, int64_t *out)
+{
+    if (!date_in_range(d) || hour < 0 || hour > 23 || minute < 0 || minute > 59)
+        return false;
+    struct tm tm = { .tm_year = d.y - 1900,
+                     .tm_mon = d.m - 1,
+                     .tm_mday = d.d,
+                     .tm_hour = hour,
+                     .tm_min = minute,
+                     .tm_isdst = -1 };
+    time_t t = mktime(&tm); /* the process zone is Europe/Berlin (date_init) */
+    if (t == (time_t)-1 && !(tm.tm_year == 69 && tm.tm_mon == 11 && tm.tm_mday == 31))
+        return false;
+    *out = (int64_t)t;
+    return true;
+}
+
+void
+instant_berlin_parts(int64_t t, struct date *d, int *hour, int *minute)
+{
+    struct tm tm;
+    if (!berlin_tm(t, &tm)) {
+        *d = DATE_NONE;
+        *hour = *minute = 0;
+        return;
+    }
+    *d = (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+    *hour = tm.tm_hour;
+    *minute = tm.tm_min;
+}
+
 /* The rules of Europe/Berlin since 1996, for a system without tzdata. */
 static const char berlin_posix_tz[] = "CET-1CEST,M3.5.0,M10.5.0/3";
 

@@ -53,6 +53,16 @@ bool instant_parse(const char *s, int64_t *out);
 /* "25.11.2026, 10:30" in Europe/Berlin into OUT (18 bytes); needs
  * date_init(). "" when the instant cannot be shown. */
 void instant_format_berlin(int64_t t, char out[18]);
+/* "09:30" or "9:30" (24-hour clock) into *HOUR and *MINUTE. */
+bool time_parse_hm(const char *s, int *hour, int *minute);
+/* The instant (Unix seconds) of wall-clock time HOUR:MINUTE on D in
+ * Europe/Berlin (needs date_init()). A time that does not exist (the hour
+ * skipped when summer time starts) is taken one hour later; a time that
+ * occurs twice (when it ends) is taken as mktime() resolves it. False for an
+ * invalid date or time. */
+bool instant_from_berlin(struct date d, int hour, int minute, int64_t *out);
+/* The Berlin calendar date and wall-clock time of instant T. */
+void instant_berlin_parts(int64_t t, struct date *d, int *hour, int *minute);
 /* Set the process time zone to Europe/Berlin; call once at start, before threads.
  * Without tzdata it falls back to the POSIX rule CET-1CEST,M3.5.0,M10.5.0/3. */
 void date_init(void);
