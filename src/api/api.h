@@ -69,6 +69,17 @@ enum http_result api_assessment_show(struct request *req);
 enum http_result api_assessment_put(struct request *req);
 enum http_result api_assessment_versions(struct request *req);
 enum http_result api_assessment_diff(struct request *req);
+/* worklist.c */
+/* ?days=N: WORKLIST_DAYS_DEFAULT when absent, -1 when malformed. */
+int api_days(struct request *req);
+enum http_result api_worklist(struct request *req);
+enum http_result api_case_timeline(struct request *req);
+enum http_result api_search(struct request *req);
+/* reviews.c */
+enum http_result api_review_create(struct request *req);
+enum http_result api_review_list(struct request *req);
+enum http_result api_integration_create(struct request *req);
+enum http_result api_case_close(struct request *req);
 enum http_result api_audit_list(struct request *req);
 enum http_result api_audit_verify(struct request *req);
 enum http_result api_openapi(struct request *req);

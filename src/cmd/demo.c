@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 #include "core/audit.h"
 #include "core/cases.h"
+#include "core/deadlines.h"
 #include "store/queries.h"
 #include "util/crypto.h"
 #include "util/date.h"
@@ -84,6 +85,7 @@ struct demo {
     struct db *db;
     struct prng rng;
     long clients;
+    struct rules rules; /* the default deadlines */
     char hash[CRYPTO_PWHASH_STR];
     char jc_a[ID_MAX], jc_b[ID_MAX];
     char team_fm1[ID_MAX], team_b[ID_MAX], team_office[ID_MAX], team_av[ID_MAX];
@@ -222,11 +224,11 @@ add_clients(struct demo *d)
         date_format(referral, ref_s);
         date_format(consent, con_s);
         /* reviews so far are assumed done: the next one is the first due from 2 weeks ago on */
-        struct date review = cases_next_review(consent);
+        struct date review = deadline_first_review(&d->rules, consent);
         while (date_cmp(review, date_add_days(demo_today, -14)) < 0)
-            review = cases_next_review(review);
+            review = deadline_next_review(&d->rules, review);
         date_format(review, rev_s);
-        date_format(cases_limit_date(consent), lim_s);
+        date_format(deadline_limit(&d->rules, consent), lim_s);
         struct date closed =
             date_add_days(consent, (int)prng_below(&d->rng, (uint32_t)(date_to_days(demo_today) -
                                                                        date_to_days(consent) + 1)));
@@ -322,6 +324,7 @@ cmd_demo(int argc, char **argv)
         return 1;
     }
     struct demo d = { .db = db, .rng = { seed * 0x9e3779b97f4a7c15ULL + 1 }, .clients = clients };
+    rules_default(&d.rules);
     d.n_cm = (clients + 59) / 60;
     if (d.n_cm < 4)
         d.n_cm = 4;

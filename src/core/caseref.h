@@ -31,4 +31,7 @@ enum core_result case_require_active(const struct case_ref *ref, struct problem 
 enum core_result case_record_contact(struct core_ctx *ctx, const struct case_ref *ref, bool reached,
                                      struct date on);
 
+/* The full view of a case (GET /cases/{id}). */
+json_t *case_view(const struct case_row *k);
+
 #endif

@@ -52,20 +52,8 @@ cases_cap(unsigned per_fte, int64_t fte_milli)
     return (int64_t)per_fte * fte_milli / 1000; /* rounded down (domain rules) */
 }
 
-struct date
-cases_next_review(struct date started_on)
-{
-    return date_add_months(started_on, 6);
-}
-
-struct date
-cases_limit_date(struct date started_on)
-{
-    return date_add_months(started_on, 24);
-}
-
 /* The full view (the API contract GET /cases/{id}). */
-static json_t *
+json_t *
 case_view(const struct case_row *k)
 {
     json_t *v = json_object();
@@ -92,6 +80,12 @@ case_view(const struct case_row *k)
     json_object_set_new(v, "closed_on", core_json_text(k->closed_on));
     json_object_set_new(v, "closure_reason", core_json_text(k->closure_reason));
     json_object_set_new(v, "profile", core_json_text(k->profile));
+    json_object_set_new(v, "closure_justification", core_json_text(k->closure_justification));
+    json_object_set_new(v, "limit_justified_on", core_json_text(k->limit_justified_on));
+    json_object_set_new(v, "closure_due", json_boolean(k->closure_due));
+    json_object_set_new(v, "failed_contacts", json_integer(k->failed_contacts));
+    json_object_set_new(v, "last_contact_on", core_json_text(k->last_contact_on));
+    json_object_set_new(v, "previous_case_id", core_json_text(k->previous_case_id));
     return v;
 }
 
@@ -305,10 +299,17 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view, s
     date_format(in->referral_date, referral);
     bool active = !date_is_none(in->consent_date);
     if (active) {
+        struct rules rules;
+        if (rules_load(ctx->db, a->jobcenter_id, &rules) != CORE_OK)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
         date_format(in->consent_date, consent);
-        date_format(cases_next_review(in->consent_date), review);
-        date_format(cases_limit_date(in->consent_date), limit);
+        date_format(deadline_first_review(&rules, in->consent_date), review);
+        date_format(deadline_limit(&rules, in->consent_date), limit);
     }
+    /* a client who comes back gets a new case, linked to the one before */
+    char *previous = NULL;
+    if (db_case_last_closed(ctx->db, a->jobcenter_id, c.id, &previous) < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
     struct case_row k = {
         .id = id,
         .jobcenter_id = (char *)a->jobcenter_id,
@@ -324,6 +325,7 @@ cases_create(struct core_ctx *ctx, const struct case_input *in, json_t **view, s
         .next_review_due = active ? review : NULL,
         .limit_date = active ? limit : NULL,
         .override_reason = (char *) override,
+        .previous_case_id = previous,
         .created_at = ctx->now_us,
     };
     st = db_case_insert(ctx->db, &k);
@@ -383,10 +385,13 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
     }
     if (pb->n_errors)
         return CORE_INVALID;
+    struct rules rules;
+    if (rules_load(ctx->db, a->jobcenter_id, &rules) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
     char consent[11], review[11], limit[11];
     date_format(in->consent_date, consent);
-    date_format(cases_next_review(in->consent_date), review);
-    date_format(cases_limit_date(in->consent_date), limit);
+    date_format(deadline_first_review(&rules, in->consent_date), review);
+    date_format(deadline_limit(&rules, in->consent_date), limit);
     st = db_case_activate(ctx->db, a->jobcenter_id, id, consent, review, limit, ctx->now_us);
     if (st < 0 || db_changes(ctx->db) != 1)
         return problem_set(pb, CORE_ERROR, NULL, NULL);

@@ -54,8 +54,4 @@ struct case_list_query {
 enum core_result cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
                             struct problem *pb);
 
-/* Deadlines that follow from the consent date (the domain rules). */
-struct date cases_next_review(struct date started_on);
-struct date cases_limit_date(struct date started_on);
-
 #endif

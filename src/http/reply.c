@@ -249,6 +249,8 @@ page_ctx(struct request *req)
     /* aria-current of the navigation: "page" for where the user is */
     json_object_set_new(c, "current_home",
                         json_string(strcmp(req->path, "/") == 0 ? "page" : "false"));
+    json_object_set_new(c, "current_cases",
+                        json_string(strcmp(req->path, "/cases") == 0 ? "page" : "false"));
     json_object_set_new(c, "current_intake",
                         json_string(strcmp(req->path, "/intake") == 0 ? "page" : "false"));
     if (req->signed_in) {

@@ -21,14 +21,15 @@ db_case_insert(struct db *db, const struct case_row *c)
                                   DB_INT64(c->created_at),
                                   DB_TEXT(c->closed_on),
                                   DB_TEXT(c->closure_reason),
+                                  DB_TEXT(c->previous_case_id),
                                   DB_PARAM_END };
     return db_exec(db,
                    "INSERT INTO cases (id, jobcenter_id, client_id, case_manager_id, status,"
                    " referral_source, referral_date, referral_reason, referred_by, consent_date,"
                    " started_on, next_review_due, limit_date, override_reason, created_at,"
-                   " updated_at, closed_on, closure_reason)"
+                   " updated_at, closed_on, closure_reason, previous_case_id)"
                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-                   " $15, $16, $17)",
+                   " $15, $16, $17, $18)",
                    p);
 }
 

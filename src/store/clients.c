@@ -54,3 +54,36 @@ db_client_by_number(struct db *db, const char *jobcenter_id, const char *custome
     return db_query_one(
         db, "SELECT id FROM clients WHERE jobcenter_id = $1 AND customer_number = $2", p, c);
 }
+
+enum db_status
+db_client_search(struct db *db, const char *jobcenter_id, const char *case_manager_id,
+                 const char *t1, const char *t2, int64_t limit, struct search_row *out,
+                 bool (*row)(void *), void *user)
+{
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_manager_id), DB_TEXT(t1),
+                                  DB_TEXT(t2),           DB_INT64(limit),          DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(&out->case_id),    DB_COL_STR(&out->status),
+                                   DB_COL_STR(&out->client_id),  DB_COL_STR(&out->first_name),
+                                   DB_COL_STR(&out->last_name),  DB_COL_STR(&out->customer_number),
+                                   DB_COL_STR(&out->birth_date), DB_COL_END };
+    /* a customer number prefix, or one or two name prefixes (last or first name) */
+    return db_query_each(
+        db,
+        "SELECT k.id, k.status, c.id, c.first_name, c.last_name, c.customer_number, c.birth_date"
+        " FROM cases k JOIN clients c ON c.id = k.client_id"
+        " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
+        " AND (substr(c.customer_number, 1, length($3)) = upper($3)"
+        "  OR ((substr(c.last_key, 1, length(" FOLD("$3") ")) = " FOLD(
+            "$3") ""
+                  "   OR substr(c.first_key, 1, length(" FOLD("$3") ")) = " FOLD(
+                      "$3") ")"
+                            "  AND ($4 IS NULL OR substr(c.last_key, 1, length(" FOLD(
+                                "$4") ")) = " FOLD("$4") ""
+                                                         "   OR substr(c.first_key, 1, "
+                                                         "length(" FOLD("$4") ")) = " FOLD(
+                                                             "$4") ")))"
+                                                                   " ORDER BY c.last_key, "
+                                                                   "c.first_key, k.status, k.id "
+                                                                   "LIMIT $5",
+        p, c, row, user);
+}

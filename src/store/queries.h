@@ -72,6 +72,17 @@ enum db_status db_client_get(struct db *db, const char *jobcenter_id, const char
 enum db_status db_client_by_number(struct db *db, const char *jobcenter_id,
                                    const char *customer_number, char **id);
 
+/* Clients of CASE_MANAGER_ID's cases (any status) whose customer number
+ * starts with T1, or whose last or first name starts with T1 (and, when T2
+ * is not NULL, also with T2), compared folded (store/clients.c). */
+struct search_row {
+    char *case_id, *status, *client_id, *first_name, *last_name, *customer_number, *birth_date;
+};
+enum db_status db_client_search(struct db *db, const char *jobcenter_id,
+                                const char *case_manager_id, const char *t1, const char *t2,
+                                int64_t limit, struct search_row *out, bool (*row)(void *),
+                                void *user);
+
 /* ---- cases.c ---- */
 
 struct case_row {
@@ -134,6 +145,98 @@ enum db_status db_case_set_plan_review(struct db *db, const char *jobcenter_id, 
 /* The profile group of the current assessment (NULL: none). */
 enum db_status db_case_set_profile(struct db *db, const char *jobcenter_id, const char *id,
                                    const char *profile, int64_t now);
+
+/* ---- reviews.c: continuation reviews, integrations, closure ---- */
+
+struct review_row {
+    char *id, *jobcenter_id, *case_id, *review_date, *decision, *justification, *next_review_due,
+        *created_by, *created_by_name;
+    int64_t beyond_limit, created_at;
+};
+enum db_status db_review_insert(struct db *db, const struct review_row *r);
+/* The reviews of a case, newest first. */
+enum db_status db_reviews_list(struct db *db, const char *jobcenter_id, const char *case_id,
+                               struct review_row *out, bool (*row)(void *), void *user);
+/* After a review: the next review date (NULL keeps it), whether the closure
+ * is due, and (when not NULL) the day continuing past the limit was justified. */
+enum db_status db_case_after_review(struct db *db, const char *jobcenter_id, const char *id,
+                                    const char *next_review_due, bool closure_due,
+                                    const char *limit_justified_on, int64_t now);
+
+struct integration_row {
+    char *id, *jobcenter_id, *case_id, *client_id, *start_date, *kind, *subsidy, *aftercare_until,
+        *created_by;
+    int64_t created_at;
+};
+enum db_status db_integration_insert(struct db *db, const struct integration_row *r);
+enum db_status db_integrations_of_case(struct db *db, const char *jobcenter_id, const char *case_id,
+                                       struct integration_row *out, bool (*row)(void *),
+                                       void *user);
+
+enum db_status db_case_close(struct db *db, const char *jobcenter_id, const char *id,
+                             const char *closed_on, const char *reason, const char *justification,
+                             int64_t now);
+/* The newest closed case of CLIENT_ID: DB_ONE_ROW and *ID. */
+enum db_status db_case_last_closed(struct db *db, const char *jobcenter_id, const char *client_id,
+                                   char **id);
+/* Open steps of the current plan: how many, and how many are due before DAY. */
+enum db_status db_case_steps_open(struct db *db, const char *jobcenter_id, const char *case_id,
+                                  const char *day, int64_t *open, int64_t *overdue);
+
+/* ---- worklist.c: what is due, per case manager ---- */
+
+/* The users whom DEPUTY_ID deputises for on DAY. */
+enum db_status db_deputised_users(struct db *db, const char *jobcenter_id, const char *deputy_id,
+                                  const char *day, char **user_id, bool (*row)(void *), void *user);
+
+struct wl_case_row {
+    char *case_id, *client_id, *first_name, *last_name, *customer_number, *status, *referral_date,
+        *started_on, *next_review_due, *plan_review_due, *limit_date, *limit_justified_on;
+    int64_t failed_contacts, closure_due;
+};
+/* The open cases of CASE_MANAGER_ID with their dates. */
+enum db_status db_worklist_cases(struct db *db, const char *jobcenter_id,
+                                 const char *case_manager_id, struct wl_case_row *out,
+                                 bool (*row)(void *), void *user);
+
+struct wl_appointment_row {
+    char *id, *case_id, *channel;
+    int64_t start_at, minutes;
+};
+/* Appointments of the active cases of CASE_MANAGER_ID without attendance
+ * that start before UNTIL_US. */
+enum db_status db_worklist_appointments(struct db *db, const char *jobcenter_id,
+                                        const char *case_manager_id, int64_t until_us,
+                                        struct wl_appointment_row *out, bool (*row)(void *),
+                                        void *user);
+
+struct wl_step_row {
+    char *id, *case_id, *title, *due;
+};
+/* Open steps of the current plans of CASE_MANAGER_ID's active cases due on
+ * or before UNTIL_DAY. */
+enum db_status db_worklist_steps(struct db *db, const char *jobcenter_id,
+                                 const char *case_manager_id, const char *until_day,
+                                 struct wl_step_row *out, bool (*row)(void *), void *user);
+
+/* ---- timeline.c: everything that happened on a case ---- */
+
+struct timeline_row {
+    int64_t at;      /* microseconds; the order */
+    char *kind;      /* note, appointment, plan, assessment, review, transfer, integration */
+    char *id, *day;  /* the object's id; a calendar date when the event has one */
+    char *a, *b, *c; /* kind-specific: see store/timeline.c */
+    int64_t n, flag; /* kind-specific numbers */
+    char *by_name;
+};
+/* The events of CASE_ID, newest first; KIND NULL for all. At most LIMIT. */
+enum db_status db_timeline(struct db *db, const char *jobcenter_id, const char *case_id,
+                           const char *kind, int64_t limit, struct timeline_row *out,
+                           bool (*row)(void *), void *user);
+
+/* The next appointment of CASE_ID from FROM_US on that has no attendance yet. */
+enum db_status db_next_appointment(struct db *db, const char *jobcenter_id, const char *case_id,
+                                   int64_t from_us, char **id, int64_t *start_at);
 
 /* ---- rules.c: local rules of a Jobcenter ---- */
 

@@ -6,6 +6,7 @@
 #include "core/cases.h"
 #include "core/clients.h"
 #include "core/input.h"
+#include "core/timeline.h"
 #include "util/date.h"
 #include "web/web.h"
 
@@ -25,10 +26,9 @@ de_date(json_t *obj, const char *key)
 static void
 decorate_case(struct request *req, json_t *c)
 {
-    static const char *const keys[] = {
-        "consent_date", "started_on", "next_review_due", "plan_review_due", "limit_date",
-        "closed_on",    NULL
-    };
+    static const char *const keys[] = { "consent_date",       "started_on",      "next_review_due",
+                                        "plan_review_due",    "limit_date",      "closed_on",
+                                        "limit_justified_on", "last_contact_on", NULL };
     for (const char *const *k = keys; *k; k++)
         de_date(c, *k);
     json_t *r = json_object_get(c, "referral");
@@ -39,6 +39,7 @@ decorate_case(struct request *req, json_t *c)
         json_object_set_new(c, "status_label", json_string(http_tr(req, st)));
         json_object_set_new(c, "is_referred", json_boolean(strcmp(st, "referred") == 0));
         json_object_set_new(c, "is_active", json_boolean(strcmp(st, "active") == 0));
+        json_object_set_new(c, "is_closed", json_boolean(strcmp(st, "closed") == 0));
     }
     const char *reason = json_string_value(json_object_get(c, "closure_reason"));
     if (reason)
@@ -226,23 +227,123 @@ web_intake(struct request *req)
     return http_write(req, intake_run, in, intake_done);
 }
 
+/* A timeline entry for display: when (Berlin), what, a summary and a link. */
+static void
+decorate_event(struct request *req, const char *case_id, json_t *e)
+{
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *id = json_string_value(json_object_get(e, "id"));
+    int64_t t;
+    char when[18] = "";
+    struct date d;
+    const char *day = json_string_value(json_object_get(e, "date"));
+    if (day && date_parse(day, &d) && strcmp(kind, "plan") != 0)
+        date_format_de(d, when);
+    else if (instant_parse(json_string_value(json_object_get(e, "at")), &t))
+        instant_format_berlin(t, when);
+    json_object_set_new(e, "when", json_string(when));
+    json_object_set_new(e, "kind_label",
+                        json_string(http_tr(req, arena_printf(&req->arena, "event.%s", kind))));
+    const char *href = NULL, *summary = NULL;
+    if (strcmp(kind, "note") == 0) {
+        href = arena_printf(&req->arena, "/notes/%s", id);
+        const char *text = json_string_value(json_object_get(e, "text"));
+        summary = arena_printf(&req->arena, "%s · %s%s%s",
+                               http_tr(req, json_string_value(json_object_get(e, "note_kind"))),
+                               http_tr(req, json_string_value(json_object_get(e, "channel"))),
+                               text ? ": " : "", text ? text : "");
+        if (!text)
+            json_object_set_new(e, "hidden", json_true());
+    } else if (strcmp(kind, "appointment") == 0) {
+        href = arena_printf(&req->arena, "/appointments/%s", id);
+        const char *att = json_string_value(json_object_get(e, "attendance"));
+        summary =
+            arena_printf(&req->arena, "%s, %lld %s%s%s",
+                         http_tr(req, json_string_value(json_object_get(e, "channel"))),
+                         (long long)json_integer_value(json_object_get(e, "minutes")),
+                         http_tr(req, "min."), att ? " · " : "", att ? http_tr(req, att) : "");
+    } else if (strcmp(kind, "plan") == 0) {
+        href = arena_printf(&req->arena, "/cases/%s/plan?version=%lld", case_id,
+                            (long long)json_integer_value(json_object_get(e, "version")));
+        summary = arena_printf(&req->arena, "%s %lld · %lld %s", http_tr(req, "Version"),
+                               (long long)json_integer_value(json_object_get(e, "version")),
+                               (long long)json_integer_value(json_object_get(e, "goals")),
+                               http_tr(req, "goals"));
+    } else if (strcmp(kind, "assessment") == 0) {
+        href = arena_printf(&req->arena, "/cases/%s/assessment?version=%lld", case_id,
+                            (long long)json_integer_value(json_object_get(e, "version")));
+        const char *profile = json_string_value(json_object_get(e, "profile"));
+        summary = arena_printf(&req->arena, "%s %lld%s%s", http_tr(req, "Version"),
+                               (long long)json_integer_value(json_object_get(e, "version")),
+                               profile ? " · " : "", profile ? http_tr(req, profile) : "");
+    } else if (strcmp(kind, "review") == 0) {
+        summary = arena_printf(&req->arena, "%s: %s",
+                               http_tr(req, json_string_value(json_object_get(e, "decision"))),
+                               json_string_value(json_object_get(e, "justification")));
+    } else if (strcmp(kind, "transfer") == 0) {
+        const char *from = json_string_value(json_object_get(e, "from"));
+        summary = arena_printf(&req->arena, "%s → %s: %s", from ? from : "–",
+                               json_string_value(json_object_get(e, "to")),
+                               json_string_value(json_object_get(e, "reason")));
+    } else if (strcmp(kind, "integration") == 0) {
+        summary =
+            arena_printf(&req->arena, "%s (%s)",
+                         http_tr(req, json_string_value(json_object_get(e, "integration_kind"))),
+                         http_tr(req, json_string_value(json_object_get(e, "subsidy"))));
+    }
+    json_object_set_new(e, "summary", json_string(summary ? summary : ""));
+    if (href)
+        json_object_set_new(e, "href", json_string(href));
+}
+
 static enum http_result
 case_page(struct request *req, const char *id, const struct problem *form_pb, json_t *form,
           unsigned status)
 {
     struct problem pb = PROBLEM_INIT;
-    json_t *view = NULL;
-    if (cases_get(&req->core, id, &view, &pb) != CORE_OK)
+    json_t *v = NULL;
+    const char *kind = http_query(req, "kind");
+    if (kind && !kind[0])
+        kind = NULL;
+    if (case_overview(&req->core, id, kind, &v, &pb) != CORE_OK)
         return reply_problem(req, &pb);
+    json_t *view = json_object_get(v, "case");
     decorate_case(req, view);
-    json_t *v = json_object();
+    json_t *client = json_object_get(view, "client");
     json_object_set_new(
         v, "title",
-        json_string(arena_printf(
-            &req->arena, "%s %s",
-            json_string_value(json_object_get(json_object_get(view, "client"), "first_name")),
-            json_string_value(json_object_get(json_object_get(view, "client"), "last_name")))));
-    json_object_set_new(v, "case", view);
+        json_string(arena_printf(&req->arena, "%s %s",
+                                 json_string_value(json_object_get(client, "first_name")),
+                                 json_string_value(json_object_get(client, "last_name")))));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(v, "timeline"), i, e) decorate_event(req, id, e);
+    json_object_set_new(v, "has_events",
+                        json_boolean(json_array_size(json_object_get(v, "timeline"))));
+    json_t *next = json_object_get(v, "next_appointment");
+    int64_t t;
+    if (next && instant_parse(json_string_value(json_object_get(next, "start")), &t)) {
+        char when[18];
+        instant_format_berlin(t, when);
+        json_object_set_new(
+            next, "when",
+            json_string(arena_printf(&req->arena, "%s %s", when, http_tr(req, "o'clock"))));
+    }
+    json_t *kinds = json_array();
+    static const char *const filter_kinds[] = { "",         "note",        "appointment",
+                                                "plan",     "assessment",  "review",
+                                                "transfer", "integration", NULL };
+    for (const char *const *k = filter_kinds; *k; k++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "value", json_string(*k));
+        json_object_set_new(
+            o, "label",
+            json_string((*k)[0] ? http_tr(req, arena_printf(&req->arena, "events.%s", *k))
+                                : http_tr(req, "everything")));
+        json_object_set_new(o, "current", json_boolean(kind ? strcmp(kind, *k) == 0 : !(*k)[0]));
+        json_array_append_new(kinds, o);
+    }
+    json_object_set_new(v, "kinds", kinds);
     char today[11];
     date_format_de(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
     json_object_set_new(v, "today", json_string(today));

@@ -57,6 +57,14 @@ enum http_result web_assessment_show(struct request *req);
 enum http_result web_assessment_form(struct request *req);
 enum http_result web_assessment_save(struct request *req);
 enum http_result web_assessment_diff(struct request *req);
+/* worklist.c */
+enum http_result web_worklist(struct request *req);
+enum http_result web_search(struct request *req);
+/* reviews.c */
+enum http_result web_review_form(struct request *req);
+enum http_result web_review_create(struct request *req);
+enum http_result web_close_form(struct request *req);
+enum http_result web_close(struct request *req);
 enum http_result web_static(struct request *req);
 
 #endif

@@ -179,13 +179,20 @@ home_page_lists_own_cases_and_is_audited(void **state)
 {
     struct harness *h = *state;
     long long audit = h_count(h, "SELECT count(*) FROM audit");
+    /* a case manager's start page is the worklist, the case list is at /cases */
     struct h_resp *r = h_browse(h, "GET", "/", fm1.cookies, NULL);
+    EXPECT_STATUS(r, 200);
+    h_expect_html(r);
+    EXPECT_ONE_AUDIT(h, audit, r, "worklist.read", "fm1");
+    h_free(r);
+    audit = h_count(h, "SELECT count(*) FROM audit");
+    r = h_browse(h, "GET", "/cases", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.list", "fm1");
     h_free(r);
     /* (and the own cases are shown by name: the check above can see names) */
-    r = h_browse(h, "GET", "/?status=active", fm1.cookies, NULL);
+    r = h_browse(h, "GET", "/cases?status=active", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     const char *one = h_sql_str(h,
                                 "SELECT c.last_name FROM clients c JOIN cases k ON k.client_id ="

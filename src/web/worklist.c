@@ -1,0 +1,151 @@
+/* web/worklist.c — the start page: what is due, each row with the one
+ * action that settles it. Roles without a caseload get the case list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/search.h"
+#include "core/worklist.h"
+#include "util/date.h"
+#include "web/web.h"
+
+struct action {
+    const char *kind, *label, *what, *href; /* href: printf pattern over case id or object id */
+    bool on_object;
+};
+
+/* What is due, the label of the button, and where it goes. */
+static const struct action actions[] = {
+    { "activation", "Activate", "Referral waits for the first meeting", "/cases/%s", false },
+    { "appointment", "Document", "Appointment", "/cases/%s/notes/new?return=/", false },
+    { "attendance", "Record attendance", "Attendance not recorded", "/appointments/%s?return=/",
+      true },
+    { "review", "Review", "Continuation review due", "/cases/%s/review?return=/", false },
+    { "plan_review", "Review plan", "Plan review due", "/cases/%s/plan/new", false },
+    { "plan_missing", "Agree plan", "No cooperation plan yet", "/cases/%s/plan/new", false },
+    { "step", "Update step", "Plan step due", "/cases/%s/plan", false },
+    { "limit", "Decide", "Maximum duration reached", "/cases/%s/review?return=/", false },
+    { "unreached", "Try to reach", "Client not reached", "/cases/%s/notes/new?return=/", false },
+    { "closure", "Close case", "Closure decided in the review", "/cases/%s/close", false },
+    { NULL, NULL, NULL, NULL, false },
+};
+
+static void
+decorate(struct request *req, json_t *item)
+{
+    const char *kind = json_string_value(json_object_get(item, "kind"));
+    const struct action *a = actions;
+    while (a->kind && strcmp(a->kind, kind) != 0)
+        a++;
+    if (!a->kind)
+        return;
+    const char *target =
+        json_string_value(json_object_get(item, a->on_object ? "object_id" : "case_id"));
+    json_object_set_new(item, "action_label", json_string(http_tr(req, a->label)));
+    json_object_set_new(item, "what", json_string(http_tr(req, a->what)));
+    json_object_set_new(item, "href", json_string(arena_printf(&req->arena, a->href, target)));
+    struct date d;
+    if (date_parse(json_string_value(json_object_get(item, "due")), &d)) {
+        char s[11];
+        date_format_de(d, s);
+        json_object_set_new(item, "due_de", json_string(s));
+    }
+    int64_t t;
+    const char *start = json_string_value(json_object_get(item, "detail"));
+    if (start && (strcmp(kind, "appointment") == 0 || strcmp(kind, "attendance") == 0) &&
+        instant_parse(start, &t)) {
+        struct date day;
+        int h, m;
+        instant_berlin_parts(t, &day, &h, &m);
+        json_object_set_new(
+            item, "detail",
+            json_string(arena_printf(&req->arena, "%02d:%02d %s", h, m, http_tr(req, "o'clock"))));
+    }
+}
+
+enum http_result
+web_worklist(struct request *req)
+{
+    if (!(req->actor.roles & ROLE_CASE_MANAGER))
+        return web_home(req);
+    int days = WORKLIST_DAYS_DEFAULT;
+    const char *q = http_query(req, "days");
+    if (q) {
+        char *end;
+        long v = strtol(q, &end, 10);
+        days = !q[0] || *end || v < 0 || v > WORKLIST_DAYS_MAX ? -1 : (int)v;
+    }
+    struct problem pb = PROBLEM_INIT;
+    json_t *v = NULL;
+    if (worklist_get(&req->core, days, &v, &pb) != CORE_OK)
+        return reply_problem(req, &pb);
+    size_t i, overdue = 0;
+    json_t *item;
+    json_array_foreach(json_object_get(v, "items"), i, item)
+    {
+        decorate(req, item);
+        overdue += json_is_true(json_object_get(item, "overdue"));
+    }
+    json_object_set_new(v, "title", json_string(http_tr(req, "Due now")));
+    json_object_set_new(v, "has_items", json_boolean(json_array_size(json_object_get(v, "items"))));
+    json_object_set_new(v, "overdue_count", json_integer((json_int_t)overdue));
+    struct date until;
+    if (date_parse(json_string_value(json_object_get(v, "until")), &until)) {
+        char s[11];
+        date_format_de(until, s);
+        json_object_set_new(v, "until_de", json_string(s));
+    }
+    static const int choices[] = { 0, 7, 14, 30 };
+    json_t *fl = json_array();
+    for (size_t k = 0; k < sizeof choices / sizeof *choices; k++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "days", json_integer(choices[k]));
+        json_object_set_new(o, "label",
+                            json_string(http_tr(req, choices[k] == 0    ? "today"
+                                                     : choices[k] == 7  ? "7 days"
+                                                     : choices[k] == 14 ? "14 days"
+                                                                        : "30 days")));
+        json_object_set_new(o, "current", json_boolean(choices[k] == days));
+        json_array_append_new(fl, o);
+    }
+    json_object_set_new(v, "filters", fl);
+    return reply_page(req, 200, "worklist.html", v);
+}
+
+enum http_result
+web_search(struct request *req)
+{
+    const char *q = http_query(req, "q");
+    struct problem pb = PROBLEM_INIT;
+    json_t *v = NULL;
+    if (!q) {
+        v = json_object(); /* the empty form */
+        json_object_set_new(v, "items", json_array());
+    } else if (search_clients(&req->core, q, &v, &pb) != CORE_OK) {
+        if (pb.result != CORE_INVALID)
+            return reply_problem(req, &pb);
+        v = json_object();
+        web_view_errors(req, v, &pb);
+        json_object_set_new(v, "items", json_array());
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(v, "items"), i, item)
+    {
+        json_t *c = json_object_get(item, "client");
+        struct date d;
+        if (date_parse(json_string_value(json_object_get(c, "birth_date")), &d)) {
+            char s[11];
+            date_format_de(d, s);
+            json_object_set_new(c, "birth_date", json_string(s));
+        }
+        json_object_set_new(
+            item, "status_label",
+            json_string(http_tr(req, json_string_value(json_object_get(item, "status")))));
+    }
+    json_object_set_new(v, "title", json_string(http_tr(req, "Find a client")));
+    json_object_set_new(v, "q", json_string(q ? q : ""));
+    json_object_set_new(v, "searched", json_boolean(q != NULL));
+    json_object_set_new(v, "has_items", json_boolean(json_array_size(json_object_get(v, "items"))));
+    return reply_page(req, json_is_true(json_object_get(v, "has_errors")) ? 422 : 200,
+                      "search.html", v);
+}
