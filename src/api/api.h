@@ -69,6 +69,15 @@ enum http_result api_assessment_show(struct request *req);
 enum http_result api_assessment_put(struct request *req);
 enum http_result api_assessment_versions(struct request *req);
 enum http_result api_assessment_diff(struct request *req);
+/* rules.c */
+enum http_result api_rules(struct request *req);
+enum http_result api_rule_set(struct request *req);
+/* team.c */
+enum http_result api_case_transfer(struct request *req);
+enum http_result api_deputy_create(struct request *req);
+enum http_result api_deputy_list(struct request *req);
+enum http_result api_deputy_delete(struct request *req);
+enum http_result api_caseload(struct request *req);
 /* worklist.c */
 /* ?days=N: WORKLIST_DAYS_DEFAULT when absent, -1 when malformed. */
 int api_days(struct request *req);

@@ -33,5 +33,7 @@ enum core_result case_record_contact(struct core_ctx *ctx, const struct case_ref
 
 /* The full view of a case (GET /cases/{id}). */
 json_t *case_view(const struct case_row *k);
+/* What a team lead or the referring placement officer sees: no name, no content. */
+json_t *case_status_view(const struct case_row *k);
 
 #endif

@@ -90,7 +90,7 @@ case_view(const struct case_row *k)
 }
 
 /* What a team lead or the referring placement officer sees: no name, no content. */
-static json_t *
+json_t *
 case_status_view(const struct case_row *k)
 {
     json_t *v = json_object();
@@ -361,16 +361,15 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
                struct problem *pb)
 {
     const struct actor *a = ctx->actor;
-    struct case_row k;
-    enum db_status st = db_case_get(ctx->db, a->jobcenter_id, id, &k);
-    if (st < 0)
-        return problem_set(pb, CORE_ERROR, NULL, NULL);
-    if (st == DB_NO_ROWS)
-        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case.");
-    const struct case_facts f = facts_of(&k);
-    struct access_grant g = access_case(a, &f, CASE_WRITE);
-    if (g.decision != ACCESS_ALLOW)
-        return access_refuse(&g, pb);
+    struct case_ref ref;
+    struct problem refusal = PROBLEM_INIT;
+    if (case_open(ctx, id, CASE_WRITE, &ref, &refusal) != CORE_OK) {
+        *pb = refusal;
+        return pb->result;
+    }
+    struct case_row k = ref.row;
+    const struct access_grant g = ref.grant;
+    enum db_status st;
     if (strcmp(k.status, "closed") == 0)
         return problem_set(pb, CORE_CONFLICT, "case_closed", "The case is closed.");
     if (strcmp(k.status, "active") == 0)
@@ -407,21 +406,14 @@ cases_activate(struct core_ctx *ctx, const char *id, const struct activate_input
 enum core_result
 cases_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem *pb)
 {
-    const struct actor *a = ctx->actor;
-    struct case_row k;
-    enum db_status st = db_case_get(ctx->db, a->jobcenter_id, id, &k);
-    if (st < 0)
-        return problem_set(pb, CORE_ERROR, NULL, NULL);
-    if (st == DB_NO_ROWS)
-        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case.");
-    const struct case_facts f = facts_of(&k);
-    struct access_grant g = access_case(a, &f, CASE_READ);
-    if (g.decision != ACCESS_ALLOW)
-        return access_refuse(&g, pb);
-    const struct audit_entry e = { "case.read", "case", id, id, k.client_id, g.purpose, NULL };
+    struct case_ref ref;
+    if (case_open(ctx, id, CASE_READ, &ref, pb) != CORE_OK)
+        return pb->result;
+    const struct audit_entry e = { "case.read",       "case", id, id, ref.row.client_id,
+                                   ref.grant.purpose, NULL };
     if (audit_record(ctx, &e) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    *view = case_view(&k);
+    *view = case_view(&ref.row);
     return CORE_OK;
 }
 

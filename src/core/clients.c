@@ -125,15 +125,30 @@ struct client_access {
     const char *case_id;
     bool any_case;
     bool denied_break_glass;
+    char *deputised[16]; /* the case managers the actor deputises for today */
+    size_t n_deputised;
+    char *user_id;
 };
+
+static bool
+deputised_row(void *user)
+{
+    struct client_access *ca = user;
+    if (ca->n_deputised < 16)
+        ca->deputised[ca->n_deputised++] = ca->user_id;
+    return true;
+}
 
 static bool
 client_case_row(void *user)
 {
     struct client_access *ca = user;
     ca->any_case = true;
+    bool deputy = false;
+    for (size_t i = 0; i < ca->n_deputised && ca->row.case_manager_id; i++)
+        deputy = deputy || strcmp(ca->deputised[i], ca->row.case_manager_id) == 0;
     const struct case_facts f = { ca->row.jobcenter_id, ca->row.case_manager_id,
-                                  ca->row.case_manager_team, ca->row.referred_by, false };
+                                  ca->row.case_manager_team, ca->row.referred_by, deputy };
     struct access_grant g = access_case(ca->actor, &f, CASE_READ);
     if (g.decision == ACCESS_ALLOW) {
         ca->purpose = g.purpose;
@@ -156,6 +171,13 @@ clients_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem 
     if (st == DB_NO_ROWS)
         return problem_set(pb, CORE_NOT_FOUND, NULL, "No such client.");
     struct client_access ca = { .actor = a };
+    if (a->roles & ROLE_CASE_MANAGER) {
+        char today[11];
+        date_format(date_today_berlin((time_t)(ctx->now_us / 1000000)), today);
+        if (db_deputised_users(ctx->db, a->jobcenter_id, a->id, today, &ca.user_id, deputised_row,
+                               &ca) < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+    }
     st = db_cases_of_client(ctx->db, a->jobcenter_id, id, client_case_row, &ca, &ca.row);
     if (st < 0)
         return problem_set(pb, CORE_ERROR, NULL, NULL);

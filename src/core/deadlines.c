@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/audit.h"
 #include "store/queries.h"
 
 const struct rule_def rule_defs[RULE_COUNT] = {
@@ -126,4 +127,57 @@ rules_view(const struct rules *r)
     json_t *v = json_object();
     json_object_set_new(v, "items", items);
     return v;
+}
+
+const struct field rule_value_fields[] = {
+    { "value", F_NUMBER, offsetof(struct rule_value_input, value), true, 0, NULL, NULL, 0, 1000,
+      NULL },
+    FIELD_END,
+};
+
+enum core_result
+rules_get(struct core_ctx *ctx, json_t **view, struct problem *pb)
+{
+    struct rules r;
+    if (rules_load(ctx->db, ctx->actor->jobcenter_id, &r) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    *view = rules_view(&r);
+    return CORE_OK;
+}
+
+enum core_result
+rules_set(struct core_ctx *ctx, const char *key, const struct rule_value_input *in, json_t **view,
+          struct problem *pb)
+{
+    const struct actor *a = ctx->actor;
+    if (!(a->roles & ROLE_ADMIN))
+        return problem_set(pb, CORE_FORBIDDEN, NULL, "Only admins set the local rules.");
+    enum rule_id id = rule_by_key(key);
+    if (id == RULE_COUNT)
+        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such rule.");
+    const struct rule_def *d = &rule_defs[id];
+    if (!d->local)
+        return problem_set(pb, CORE_CONFLICT, "rule_is_law",
+                           "This rule is law and cannot be changed locally.");
+    if (pb->n_errors)
+        return CORE_INVALID;
+    double v = in->value;
+    if (v != (double)(int)v || v < d->min || v > d->max) {
+        problem_field(
+            pb, ctx->arena, "value",
+            arena_printf(ctx->arena, "must be a whole number from %d to %d", d->min, d->max));
+        return CORE_INVALID;
+    }
+    if (db_rule_set(ctx->db, a->jobcenter_id, d->key, (int64_t)v, a->id, ctx->now_us) < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    const struct audit_entry e = { "rule.set",
+                                   "rule",
+                                   d->key,
+                                   NULL,
+                                   NULL,
+                                   PURPOSE_STAFF_ADMIN,
+                                   arena_printf(ctx->arena, "%s = %d", d->key, (int)v) };
+    if (audit_record(ctx, &e) != CORE_OK)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    return rules_get(ctx, view, pb);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "core/core.h"
+#include "core/input.h"
 #include "util/date.h"
 
 enum rule_id {
@@ -70,5 +71,15 @@ bool deadline_limit_reached(struct date limit, struct date today);
 
 /* GET /rules/deadlines: every rule with its value, default, mark and basis. */
 json_t *rules_view(const struct rules *r);
+enum core_result rules_get(struct core_ctx *ctx, json_t **view, struct problem *pb);
+
+/* PUT /rules/deadlines/{key}: an admin sets a local rule of their Jobcenter
+ * (409 rule_is_law for built-in rules; 422 outside its bounds). A write job. */
+struct rule_value_input {
+    double value;
+};
+extern const struct field rule_value_fields[];
+enum core_result rules_set(struct core_ctx *ctx, const char *key, const struct rule_value_input *in,
+                           json_t **view, struct problem *pb);
 
 #endif

@@ -251,6 +251,10 @@ page_ctx(struct request *req)
                         json_string(strcmp(req->path, "/") == 0 ? "page" : "false"));
     json_object_set_new(c, "current_cases",
                         json_string(strcmp(req->path, "/cases") == 0 ? "page" : "false"));
+    json_object_set_new(c, "current_rules",
+                        json_string(strcmp(req->path, "/rules") == 0 ? "page" : "false"));
+    json_object_set_new(c, "current_team",
+                        json_string(strcmp(req->path, "/team") == 0 ? "page" : "false"));
     json_object_set_new(c, "current_intake",
                         json_string(strcmp(req->path, "/intake") == 0 ? "page" : "false"));
     if (req->signed_in) {
@@ -263,6 +267,7 @@ page_ctx(struct request *req)
         json_object_set_new(c, "is_placement_officer",
                             json_boolean(a->roles & ROLE_PLACEMENT_OFFICER));
         json_object_set_new(c, "is_team_lead", json_boolean(a->roles & ROLE_TEAM_LEAD));
+        json_object_set_new(c, "is_admin", json_boolean(a->roles & ROLE_ADMIN));
         json_object_set_new(c, "can_intake",
                             json_boolean(a->roles & (ROLE_CASE_MANAGER | ROLE_PLACEMENT_OFFICER)));
     }

@@ -238,6 +238,41 @@ enum db_status db_timeline(struct db *db, const char *jobcenter_id, const char *
 enum db_status db_next_appointment(struct db *db, const char *jobcenter_id, const char *case_id,
                                    int64_t from_us, char **id, int64_t *start_at);
 
+/* ---- team.c: transfers, deputies, caseloads ---- */
+
+struct transfer_row {
+    char *id, *jobcenter_id, *case_id, *from_user_id, *to_user_id, *reason, *override_reason,
+        *created_by;
+    int64_t created_at;
+};
+enum db_status db_transfer_insert(struct db *db, const struct transfer_row *t);
+/* Give open case ID to TO_USER_ID. */
+enum db_status db_case_reassign(struct db *db, const char *jobcenter_id, const char *id,
+                                const char *to_user_id, int64_t now);
+
+struct deputy_row {
+    char *id, *jobcenter_id, *user_id, *deputy_id, *from_date, *until_date, *created_by;
+    int64_t created_at, revoked_at;
+    char *deputy_name, *user_name; /* joined */
+};
+enum db_status db_deputy_insert(struct db *db, const struct deputy_row *d);
+enum db_status db_deputy_get(struct db *db, const char *jobcenter_id, const char *id,
+                             struct deputy_row *out);
+/* Deputies of USER_ID whose period has not ended before DAY, oldest first. */
+enum db_status db_deputies_of_user(struct db *db, const char *jobcenter_id, const char *user_id,
+                                   const char *day, struct deputy_row *out, bool (*row)(void *),
+                                   void *user);
+enum db_status db_deputy_revoke(struct db *db, const char *jobcenter_id, const char *id,
+                                int64_t now);
+
+/* Case managers of TEAM_ID (NULL: of the Jobcenter) with their open cases. */
+struct caseload_row {
+    char *user_id, *display_name, *team_id;
+    int64_t fte_milli, open;
+};
+enum db_status db_caseloads(struct db *db, const char *jobcenter_id, const char *team_id,
+                            struct caseload_row *out, bool (*row)(void *), void *user);
+
 /* ---- rules.c: local rules of a Jobcenter ---- */
 
 struct rule_row {

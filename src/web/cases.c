@@ -75,6 +75,9 @@ web_home(struct request *req)
         json_object_set_new(v, "has_items",
                             json_boolean(json_array_size(json_object_get(v, "items")) > 0));
         json_object_set_new(v, "names", json_boolean((req->actor.roles & ROLE_CASE_MANAGER) != 0));
+        json_object_set_new(v, "can_transfer",
+                            json_boolean((req->actor.roles & ROLE_TEAM_LEAD) &&
+                                         !(req->actor.roles & ROLE_CASE_MANAGER)));
     } else {
         v = json_object();
         json_object_set_new(v, "no_cases_role", json_true());

@@ -57,6 +57,15 @@ enum http_result web_assessment_show(struct request *req);
 enum http_result web_assessment_form(struct request *req);
 enum http_result web_assessment_save(struct request *req);
 enum http_result web_assessment_diff(struct request *req);
+/* rules.c */
+enum http_result web_rules(struct request *req);
+enum http_result web_rule_set(struct request *req);
+/* team.c */
+enum http_result web_team(struct request *req);
+enum http_result web_deputy_create(struct request *req);
+enum http_result web_deputy_revoke(struct request *req);
+enum http_result web_transfer_form(struct request *req);
+enum http_result web_transfer(struct request *req);
 /* worklist.c */
 enum http_result web_worklist(struct request *req);
 enum http_result web_search(struct request *req);

@@ -15,9 +15,20 @@
 #include "core/access.h"
 #include "core/audit.h"
 
-enum relation { REL_OWN, REL_SAME_TEAM, REL_OTHER_TEAM, REL_OTHER_JC, REL_REFERRER, N_REL };
-static const char *const rel_names[] = { "own", "same_team", "other_team", "other_jobcenter",
-                                         "referred_by_actor" };
+enum relation {
+    REL_OWN,
+    REL_SAME_TEAM,
+    REL_OTHER_TEAM,
+    REL_OTHER_JC,
+    REL_REFERRER,
+    REL_DEPUTY,       /* the actor deputises for the case manager today */
+    REL_DEPUTY_OTHER, /* the same, for a case of another team */
+    N_REL
+};
+static const char *const rel_names[] = {
+    "own",    "same_team",        "other_team", "other_jobcenter", "referred_by_actor",
+    "deputy", "deputy_other_team"
+};
 
 /* The actor is always us_me in jc_a, team tm_1. */
 static struct case_facts
@@ -28,6 +39,8 @@ facts_for(enum relation r)
     case REL_SAME_TEAM: return (struct case_facts){ "jc_a", "us_colleague", "tm_1", "us_av" };
     case REL_OTHER_TEAM: return (struct case_facts){ "jc_a", "us_other", "tm_2", "us_av" };
     case REL_OTHER_JC: return (struct case_facts){ "jc_b", "us_me", "tm_1", "us_me" };
+    case REL_DEPUTY: return (struct case_facts){ "jc_a", "us_colleague", "tm_1", "us_av", true };
+    case REL_DEPUTY_OTHER: return (struct case_facts){ "jc_a", "us_other", "tm_2", "us_av", true };
     case REL_REFERRER:
     default: return (struct case_facts){ "jc_a", "us_colleague", "tm_2", "us_me" };
     }
@@ -47,8 +60,10 @@ expected(unsigned roles, enum relation r, enum case_action act)
         return (struct expect){ 'H', NULL, false }; /* DP-4: nothing crosses a Jobcenter */
     if ((roles & ROLE_CASE_MANAGER) && r == REL_OWN)
         return (struct expect){ 'A', PURPOSE_OWN_CASE, false }; /* DP-1 */
+    if ((roles & ROLE_CASE_MANAGER) && (r == REL_DEPUTY || r == REL_DEPUTY_OTHER))
+        return (struct expect){ 'A', PURPOSE_DEPUTY, false }; /* DP-1: a recorded deputy */
     if (act == CASE_READ_STATUS) {
-        if ((roles & ROLE_TEAM_LEAD) && (r == REL_OWN || r == REL_SAME_TEAM))
+        if ((roles & ROLE_TEAM_LEAD) && (r == REL_OWN || r == REL_SAME_TEAM || r == REL_DEPUTY))
             return (struct expect){ 'A', PURPOSE_TEAM_LEAD, false }; /* DP-2 */
         if ((roles & ROLE_PLACEMENT_OFFICER) && r == REL_REFERRER)
             return (struct expect){ 'A', PURPOSE_INTAKE, false }; /* DP-3 */
@@ -111,6 +126,8 @@ relation_names(void **state)
     assert_string_equal(access_relation(&a, &f), "same_jobcenter");
     f = facts_for(REL_OTHER_JC);
     assert_string_equal(access_relation(&a, &f), "other_jobcenter");
+    f = facts_for(REL_DEPUTY);
+    assert_string_equal(access_relation(&a, &f), "deputy");
 }
 
 static void
