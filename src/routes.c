@@ -77,6 +77,7 @@ const struct route lotse_routes[] = {
     {"POST",   "/intake",                            web_intake,         AUTH_WEB,      BODY_FORM},
     {"GET",    "/cases/{id}",                        web_case_show,      AUTH_WEB,      BODY_NONE},
     {"POST",   "/cases/{id}/activate",               web_case_activate,  AUTH_WEB,      BODY_FORM},
+    {"POST",   "/cases/{id}/reopen",                 web_case_reopen,    AUTH_WEB,      BODY_FORM},
     {"GET",    "/rules",                             web_rules,          AUTH_WEB,      BODY_NONE},
     {"POST",   "/rules/{key}",                       web_rule_set,       AUTH_WEB,      BODY_FORM},
     {"GET",    "/team",                              web_team,           AUTH_WEB,      BODY_NONE},

@@ -7,6 +7,8 @@
 #     are templates; markup literals go through html_literal)
 #   - C strings: no sprintf, strcpy, strcat, gets
 #   - SQL: never formatted (no printf-family call whose format holds SQL)
+#   - translations: every {{_ text}} of the templates has a German msgid in
+#     po/de.po or po/parts/*.de.po
 set -u
 root=${1:-$(dirname "$0")/..}
 cd "$root" || exit 2
@@ -27,7 +29,16 @@ report "unsafe string functions" \
     "$(grep -rnE '(^|[^a-z_])(sprintf|vsprintf|strcpy|strcat|gets)\(' src tools/*.c 2>/dev/null)"
 report "SQL built with a printf-style call" \
     "$(grep -rnE '(printf|snprintf|arena_printf|buf_printf)\([^;]*"[^"]*(SELECT [^"]* FROM|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|WHERE [a-z_.]+ =)' src 2>/dev/null)"
+untranslated() {
+    # msgids of the German catalogues, with \" turned into "
+    known=$(mktemp)
+    sed -n 's/^msgid "\(.*\)"$/\1/p' po/de.po po/parts/*.de.po | sed 's/\\"/"/g' | sort -u >"$known"
+    grep -oh '{{_ [^}]*}}' templates/*.html | sed 's/^{{_ //; s/}}$//' | sort -u |
+        grep -vxF -f "$known"
+    rm -f "$known"
+}
+report "template text without a German translation" "$(untranslated)"
 if [ "$bad" -eq 0 ]; then
-    echo "lint: 6 checks, no findings"
+    echo "lint: 7 checks, no findings"
 fi
 exit "$bad"

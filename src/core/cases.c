@@ -504,3 +504,20 @@ cases_list(struct core_ctx *ctx, const struct case_list_query *q, json_t **view,
     const struct audit_entry e = { "case.list", "case_list", NULL, NULL, NULL, purpose, detail };
     return audit_record(ctx, &e);
 }
+
+enum core_result
+cases_reopen(struct core_ctx *ctx, const char *closed_id, struct case_input *in, json_t **view,
+             struct problem *pb)
+{
+    struct case_ref ref;
+    struct problem refusal = PROBLEM_INIT;
+    if (case_open(ctx, closed_id, CASE_READ, &ref, &refusal) != CORE_OK) {
+        *pb = refusal;
+        return pb->result;
+    }
+    if (strcmp(ref.row.status, "closed") != 0)
+        return problem_set(pb, CORE_CONFLICT, "open_case_exists",
+                           "This client already has an open case.");
+    in->client_id = ref.row.client_id;
+    return cases_create(ctx, in, view, pb);
+}

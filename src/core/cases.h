@@ -42,6 +42,11 @@ enum core_result cases_create(struct core_ctx *ctx, const struct case_input *in,
                               struct problem *pb);
 enum core_result cases_activate(struct core_ctx *ctx, const char *id,
                                 const struct activate_input *in, json_t **view, struct problem *pb);
+/* A closed case's client comes back: a new case for the same client (the
+ * referral from IN, client_id taken from the closed case), linked to the
+ * newest closed one. */
+enum core_result cases_reopen(struct core_ctx *ctx, const char *closed_id, struct case_input *in,
+                              json_t **view, struct problem *pb);
 /* Reads. */
 enum core_result cases_get(struct core_ctx *ctx, const char *id, json_t **view, struct problem *pb);
 

@@ -411,3 +411,68 @@ web_case_activate(struct request *req)
         return case_page(req, a->id, &pb, a->typed, pb.result == CORE_INVALID ? 422 : 400);
     return http_write(req, activate_run, a, activate_done);
 }
+
+struct reopen {
+    struct case_input in;
+    const char *id;
+    json_t *typed, *view;
+    struct problem pb;
+};
+
+static enum core_result
+reopen_run(struct core_ctx *ctx, void *arg)
+{
+    struct reopen *r = arg;
+    return cases_reopen(ctx, r->id, &r->in, &r->view, &r->pb);
+}
+
+static enum http_result
+reopen_done(struct request *req)
+{
+    struct reopen *r = req->deferred_arg;
+    if (req->deferred_result == CORE_OK) {
+        const char *id = json_string_value(json_object_get(r->view, "id"));
+        char *loc = arena_printf(&req->arena, "/cases/%s", id);
+        json_decref(r->view);
+        return reply_redirect(req, loc);
+    }
+    json_decref(r->view);
+    if (r->pb.result == CORE_INVALID)
+        return case_page(req, r->id, &r->pb, r->typed, 422);
+    if (r->pb.result == CORE_OK)
+        problem_set(&r->pb, req->deferred_result, NULL, NULL);
+    return reply_problem(req, &r->pb);
+}
+
+enum http_result
+web_case_reopen(struct request *req)
+{
+    struct reopen *r = arena_alloc(&req->arena, sizeof *r);
+    r->id = req->args[0];
+    r->typed = json_deep_copy(req->form);
+    json_object_set_new(req->form, "__typed", r->typed); /* lives as long as the request */
+    web_form_drop_empty(req->form);
+    web_form_date(req->form, "consent_date");
+    /* a client who comes back refers themselves, today */
+    json_t *body = json_object(), *referral = json_object();
+    char today[11];
+    date_format(date_today_berlin((time_t)(req->core.now_us / 1000000)), today);
+    json_object_set_new(referral, "source", json_string("self"));
+    json_object_set_new(referral, "date", json_string(today));
+    json_t *reason = json_object_get(req->form, "reason");
+    if (reason)
+        json_object_set(referral, "reason", reason);
+    json_object_set_new(body, "client_id", json_string("from-the-closed-case"));
+    json_object_set_new(body, "referral", referral);
+    json_t *consent = json_object_get(req->form, "consent_date");
+    if (consent)
+        json_object_set(body, "consent_date", consent);
+    json_object_set_new(req->form, "__body", body);
+    if (input_read(body, case_fields, &r->in, &req->arena, &r->pb) == CORE_BAD_REQUEST)
+        return reply_problem(req, &r->pb);
+    /* the field paths of the form */
+    for (struct field_error *e = r->pb.errors; e; e = e->next)
+        if (strcmp(e->field, "referral.reason") == 0)
+            e->field = "reason";
+    return http_write(req, reopen_run, r, reopen_done);
+}

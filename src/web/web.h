@@ -33,6 +33,7 @@ enum http_result web_intake_form(struct request *req);
 enum http_result web_intake(struct request *req);
 enum http_result web_case_show(struct request *req);
 enum http_result web_case_activate(struct request *req);
+enum http_result web_case_reopen(struct request *req);
 /* notes.c */
 enum http_result web_note_form(struct request *req);
 enum http_result web_note_create(struct request *req);

@@ -482,6 +482,21 @@ review_and_close_through_the_pages(void **state)
     h_expect_redirect(r, path(h, "/cases/%s", id));
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT status FROM cases WHERE id = %Q", id), "closed");
+    /* the client comes back: a new case from the closed one's page */
+    body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "reason", "", NULL });
+    r = h_browse(h, "POST", path(h, "/cases/%s/reopen", id), fm1.cookies, body);
+    EXPECT_STATUS(r, 422);
+    h_expect_html(r);
+    h_free(r);
+    body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "reason", "Neue Schulden, Job verloren",
+                                       "consent_date", today_de, NULL });
+    r = h_browse(h, "POST", path(h, "/cases/%s/reopen", id), fm1.cookies, body);
+    EXPECT_STATUS(r, 303);
+    const char *again = h_sql_str(h, "SELECT id FROM cases WHERE previous_case_id = %Q", id);
+    assert_non_null(again);
+    h_expect_redirect(r, path(h, "/cases/%s", again));
+    h_free(r);
+    assert_string_equal(h_sql_str(h, "SELECT status FROM cases WHERE id = %Q", again), "active");
     /* the start page works and offers actions */
     r = h_browse(h, "GET", "/?days=30", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
