@@ -155,8 +155,10 @@ team_deputy_create(struct core_ctx *ctx, const char *user_id, const struct deput
         *pb = refusal;
         return pb->result;
     }
-    if (!(u.roles & ROLE_CASE_MANAGER))
-        problem_field(pb, ctx->arena, "user", "is not a case manager");
+    if (!(u.roles & ROLE_CASE_MANAGER)) {
+        *pb = refusal;
+        return problem_set(pb, CORE_NOT_FOUND, NULL, "No such case manager.");
+    }
     struct user_row d;
     if (in->deputy_id) {
         if (case_manager(ctx, in->deputy_id, "deputy_id", &d, pb) == CORE_ERROR)
