@@ -551,3 +551,21 @@ appointments_case_for_form(struct core_ctx *ctx, const char *case_id, json_t **k
     *kase = case_facts_view(&ref);
     return CORE_OK;
 }
+
+enum core_result
+appointments_documented(struct core_ctx *ctx, const char *case_id, const char *id)
+{
+    struct appointment_row a;
+    struct case_ref ref;
+    struct problem pb = PROBLEM_INIT;
+    if (appointment_open(ctx, id, CASE_WRITE, &a, &ref, &pb) != CORE_OK)
+        return pb.result == CORE_ERROR ? CORE_ERROR : CORE_OK;
+    /* only an appointment of this case that has begun and has no attendance yet */
+    if (strcmp(ref.row.id, case_id) != 0 || a.attendance || a.start_at > ctx->now_us)
+        return CORE_OK;
+    const struct attendance_input in = { "attended" };
+    json_t *view = NULL;
+    enum core_result r = appointments_set_attendance(ctx, id, &in, &view, &pb);
+    json_decref(view);
+    return r == CORE_ERROR ? CORE_ERROR : CORE_OK;
+}

@@ -85,6 +85,13 @@ enum core_result appointments_set_attendance(struct core_ctx *ctx, const char *i
                                              const struct attendance_input *in, json_t **view,
                                              struct problem *pb);
 
+/* A consultation was documented for appointment ID of case CASE_ID (the
+ * note form opened from the worklist): when the appointment belongs to that
+ * case, has begun and has no attendance yet, it is recorded as attended
+ * (with its own audit entry); otherwise nothing happens. CORE_ERROR only
+ * when the store fails. A write job. */
+enum core_result appointments_documented(struct core_ctx *ctx, const char *case_id, const char *id);
+
 /* Reads (one audit entry each: "appointment.read", "appointment.list").
  * appointments_get() also gives the page's facts about the case in *KASE
  * when KASE is not NULL: {id, status, client:{first_name,last_name,

@@ -6,8 +6,8 @@
 #include "core/audit.h"
 #include "core/caseref.h"
 
-const char *const timeline_kinds[] = { "note",   "appointment", "plan",        "assessment",
-                                       "review", "transfer",    "integration", NULL };
+const char *const timeline_kinds[] = { "note",     "appointment", "plan", "assessment", "review",
+                                       "transfer", "integration", "case", NULL };
 
 struct tl {
     struct timeline_row r;
@@ -57,6 +57,10 @@ tl_row(void *user)
         json_object_set_new(o, "from", core_json_text(r->a));
         json_object_set_new(o, "to", core_json_text(r->b));
         json_object_set_new(o, "reason", core_json_text(r->c));
+    } else if (strcmp(k, "case") == 0) {
+        json_object_set_new(o, "event", core_json_text(r->a));
+        json_object_set_new(o, "reason", core_json_text(r->b));
+        json_object_set_new(o, "justification", core_json_text(r->c));
     } else if (strcmp(k, "integration") == 0) {
         json_object_set_new(o, "integration_kind", core_json_text(r->a));
         json_object_set_new(o, "subsidy", core_json_text(r->b));
@@ -97,8 +101,8 @@ timeline_get(struct core_ctx *ctx, const char *case_id, const char *kind, int li
         return pb->result;
     if (!kind_ok(kind)) {
         problem_field(pb, ctx->arena, "kind",
-                      "must be note, appointment, plan, assessment, review, transfer or "
-                      "integration");
+                      "must be note, appointment, plan, assessment, review, transfer, "
+                      "integration or case");
         return CORE_INVALID;
     }
     json_t *items = load(ctx, &ref, kind, limit);

@@ -13,6 +13,7 @@
 #include "render/html.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD"
 
@@ -152,6 +153,37 @@ html_url_arg(struct buf *out, const char *str)
             n = 0;
         }
         if (is_unreserved(*s)) {
+            chunk[n++] = (char)*s;
+        } else {
+            chunk[n++] = '%';
+            chunk[n++] = hex[*s >> 4];
+            chunk[n++] = hex[*s & 0x0F];
+        }
+    }
+    chunk[n] = '\0';
+    escape_markup(out, chunk);
+}
+
+void
+html_url_local(struct buf *out, const char *str)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *s = (const unsigned char *)str;
+    /* a path of this site: "/…", never "//host" or "/\host", never a scheme */
+    if (s[0] != '/' || s[1] == '/' || s[1] == '\\') {
+        buf_append(out, "#", 1);
+        return;
+    }
+    char chunk[256];
+    size_t n = 0;
+    for (; *s; s++) {
+        if (n + 4 > sizeof chunk) {
+            chunk[n] = '\0';
+            escape_markup(out, chunk);
+            n = 0;
+        }
+        /* the reserved characters a path and query are made of stay; the rest is encoded */
+        if (is_unreserved(*s) || strchr("/?=&#%+:@!$,;", *s)) {
             chunk[n++] = (char)*s;
         } else {
             chunk[n++] = '%';

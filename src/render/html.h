@@ -19,6 +19,13 @@ void html_attr(struct buf *out, const char *s);
  * ill-formed UTF-8 survives as %XX), then attribute-escapes. */
 void html_url_arg(struct buf *out, const char *s);
 
+/* A whole URL (a variable at the start of href/src/action): only a path of
+ * this site is written — it must start with one "/" (no "//host", no
+ * scheme such as javascript:), else "#" is written instead. Bytes outside
+ * the unreserved set and / ? = & # % + : @ ! $ , ; are percent-encoded; then
+ * attribute-escaped (so & becomes &amp;). */
+void html_url_local(struct buf *out, const char *s);
+
 /* Raw markup: the "" forces a string literal, so a variable cannot get in. */
 #define html_literal(out, lit) buf_append((out), "" lit, sizeof(lit) - 1)
 

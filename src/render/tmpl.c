@@ -66,6 +66,7 @@ enum esc {
     ESC_TEXT,
     ESC_ATTR,
     ESC_URL,
+    ESC_URL_LOCAL, /* a whole URL: only a local path, see html_url_local() */
 };
 
 struct node {
@@ -117,6 +118,7 @@ struct html_state {
     enum hstate st;
     bool end_tag;          /* the current tag is an end tag */
     bool url_attr;         /* the current attribute is href/src/action/formaction */
+    bool value_empty;      /* nothing written into the current attribute value yet */
     bool event_attr;       /* the current attribute is on* */
     unsigned char tag_len; /* HNAME_MAX + 1 when too long to matter */
     unsigned char attr_len;
@@ -176,6 +178,7 @@ html_attr_value_start(struct html_state *h, enum hstate st)
     h->url_attr = hname_is(h->attr, h->attr_len, "href") || hname_is(h->attr, h->attr_len, "src") ||
                   hname_is(h->attr, h->attr_len, "action") ||
                   hname_is(h->attr, h->attr_len, "formaction");
+    h->value_empty = true;
     h->event_attr = h->attr_len >= 2 && h->attr[0] == 'o' && h->attr[1] == 'n';
 }
 
@@ -276,10 +279,12 @@ html_step(struct html_state *h, unsigned char c)
     case H_ATTR_DQ:
         if (c == '"')
             h->st = H_BEFORE_ATTR_NAME;
+        h->value_empty = false;
         break;
     case H_ATTR_SQ:
         if (c == '\'')
             h->st = H_BEFORE_ATTR_NAME;
+        h->value_empty = false;
         break;
     case H_ATTR_UNQ:
         if (is_ws(c))
@@ -513,7 +518,7 @@ static enum esc
 esc_for(const struct html_state *h)
 {
     if (h->st == H_ATTR_DQ || h->st == H_ATTR_SQ)
-        return h->url_attr ? ESC_URL : ESC_ATTR;
+        return !h->url_attr ? ESC_ATTR : h->value_empty ? ESC_URL_LOCAL : ESC_URL;
     return ESC_TEXT;
 }
 
@@ -597,6 +602,7 @@ compile_tag(struct compiler *cc, const char *p, size_t len, bool triple, unsigne
                 return compile_error(cc, line, "empty msgid in {{_ }}");
             struct node *n = add_node(cc, NODE_TRANSLATE, line);
             n->esc = (unsigned char)esc_for(&cc->html);
+            cc->html.value_empty = false;
             n->off = cc->pool.len;
             buf_append(&cc->pool, arg, arg_len);
             buf_putc(&cc->pool, '\0');
@@ -608,6 +614,7 @@ compile_tag(struct compiler *cc, const char *p, size_t len, bool triple, unsigne
 
     struct node *n = add_node(cc, NODE_VAR, line);
     n->esc = (unsigned char)esc_for(&cc->html);
+    cc->html.value_empty = false;
     if (len == 0 || !store_name(cc, n, p, len))
         return compile_error(cc, line, "invalid name '%.*s'", (int)len, p);
     return true;
@@ -860,6 +867,7 @@ put_escaped(struct buf *out, const char *s, unsigned char esc)
     switch (esc) {
     case ESC_ATTR: html_attr(out, s); break;
     case ESC_URL: html_url_arg(out, s); break;
+    case ESC_URL_LOCAL: html_url_local(out, s); break;
     default: html_text(out, s); break;
     }
 }

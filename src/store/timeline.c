@@ -8,6 +8,7 @@
  *   review:      a decision, b next_review_due, c justification, flag beyond limit
  *   transfer:    a from (name), b to (name), c reason
  *   integration: a kind, b subsidy, c start date
+ *   case:        a "referred" (b source) or "closed" (b reason, c justification)
  * Each branch uses an index on case_id. */
 #include "store/queries.h"
 
@@ -64,6 +65,16 @@ db_timeline(struct db *db, const char *jobcenter_id, const char *case_id, const 
         "  FROM case_transfers t LEFT JOIN users f ON f.id = t.from_user_id"
         "  LEFT JOIN users o ON o.id = t.to_user_id LEFT JOIN users u ON u.id = t.created_by"
         "  WHERE t.jobcenter_id = $1 AND t.case_id = $2 AND ($3 IS NULL OR $3 = 'transfer')"
+        " UNION ALL"
+        " SELECT k.created_at, 'case', k.id, k.referral_date, 'referred', k.referral_source,"
+        "  NULL, 0, 0, u.display_name"
+        "  FROM cases k LEFT JOIN users u ON u.id = k.referred_by"
+        "  WHERE k.jobcenter_id = $1 AND k.id = $2 AND ($3 IS NULL OR $3 = 'case')"
+        " UNION ALL"
+        " SELECT k.updated_at, 'case', k.id, k.closed_on, 'closed', k.closure_reason,"
+        "  k.closure_justification, 0, 0, NULL"
+        "  FROM cases k WHERE k.jobcenter_id = $1 AND k.id = $2 AND k.status = 'closed'"
+        "  AND ($3 IS NULL OR $3 = 'case')"
         " UNION ALL"
         " SELECT i.created_at, 'integration', i.id, i.start_date, i.kind, i.subsidy,"
         "  i.start_date, 0, 0, u.display_name"

@@ -356,8 +356,9 @@ attend_done(struct request *req)
     if (req->deferred_result == CORE_OK) {
         const char *case_id = json_string_value(json_object_get(a->view, "case_id"));
         const char *ret = return_target(req, a->ret, case_id);
-        char *loc = ret ? arena_strdup(&req->arena, ret)
-                        : arena_printf(&req->arena, "/appointments/%s?saved=1", a->id);
+        char *loc = !ret ? arena_printf(&req->arena, "/appointments/%s?saved=1", a->id)
+                    : strcmp(ret, "/") == 0 ? arena_strdup(&req->arena, "/?saved=attendance")
+                                            : arena_strdup(&req->arena, ret);
         json_decref(a->view);
         return reply_redirect(req, loc);
     }

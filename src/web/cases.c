@@ -288,6 +288,16 @@ decorate_event(struct request *req, const char *case_id, json_t *e)
         summary = arena_printf(&req->arena, "%s → %s: %s", from ? from : "–",
                                json_string_value(json_object_get(e, "to")),
                                json_string_value(json_object_get(e, "reason")));
+    } else if (strcmp(kind, "case") == 0) {
+        const char *ev = json_string_value(json_object_get(e, "event"));
+        const char *reason = json_string_value(json_object_get(e, "reason"));
+        const char *just = json_string_value(json_object_get(e, "justification"));
+        bool closed = ev && strcmp(ev, "closed") == 0;
+        summary = arena_printf(
+            &req->arena, "%s: %s%s%s", http_tr(req, closed ? "Case closed" : "Referral received"),
+            reason ? http_tr(req, strcmp(reason, "self") == 0 && !closed ? "self-referral" : reason)
+                   : "",
+            just ? " – " : "", just ? just : "");
     } else if (strcmp(kind, "integration") == 0) {
         summary =
             arena_printf(&req->arena, "%s (%s)",
@@ -335,7 +345,8 @@ case_page(struct request *req, const char *id, const struct problem *form_pb, js
     json_t *kinds = json_array();
     static const char *const filter_kinds[] = { "",         "note",        "appointment",
                                                 "plan",     "assessment",  "review",
-                                                "transfer", "integration", NULL };
+                                                "transfer", "integration", "case",
+                                                NULL };
     for (const char *const *k = filter_kinds; *k; k++) {
         json_t *o = json_object();
         json_object_set_new(o, "value", json_string(*k));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/appointments.h"
 #include "core/notes.h"
 #include "util/date.h"
 #include "web/web.h"
@@ -213,6 +214,11 @@ note_form_page(struct request *req, const char *case_id, const char *template_id
     const char *ret = return_target(req, case_id, want_return);
     if (strcmp(ret, "/") == 0)
         json_object_set_new(v, "return_to", json_string("/"));
+    /* opened for an appointment (from the worklist): carried along */
+    const char *appointment = typed ? json_string_value(json_object_get(typed, "appointment"))
+                                    : http_query(req, "appointment");
+    if (appointment && appointment[0] && strlen(appointment) < ID_MAX)
+        json_object_set_new(v, "appointment_id", json_string(appointment));
     json_object_set_new(v, "back_href", json_string(ret));
     set_choices(req, v, form);
     json_object_set_new(v, "form", form);
@@ -233,7 +239,8 @@ struct web_note {
     struct note_input in;
     const char *id; /* the case's (create) or the note's (correct) */
     const char *ret;
-    json_t *typed; /* owned by req->form */
+    const char *appointment; /* create: the appointment the consultation was, or NULL */
+    json_t *typed;           /* owned by req->form */
     json_t *view;
     bool date_bad, show_sensitive;
     struct problem pb;
@@ -260,7 +267,11 @@ static enum core_result
 note_create_run(struct core_ctx *ctx, void *arg)
 {
     struct web_note *w = arg;
-    return notes_create(ctx, w->id, &w->in, &w->view, &w->pb);
+    enum core_result r = notes_create(ctx, w->id, &w->in, &w->view, &w->pb);
+    /* a consultation documented for an appointment settles its attendance too */
+    if (r == CORE_OK && w->appointment && w->in.kind && strcmp(w->in.kind, "consultation") == 0)
+        r = appointments_documented(ctx, w->id, w->appointment);
+    return r;
 }
 
 static enum http_result
@@ -269,7 +280,7 @@ note_create_done(struct request *req)
     struct web_note *w = req->deferred_arg;
     json_decref(w->view);
     if (req->deferred_result == CORE_OK)
-        return reply_redirect(req, w->ret);
+        return reply_redirect(req, strcmp(w->ret, "/") == 0 ? "/?saved=note" : w->ret);
     if (w->pb.result == CORE_INVALID) {
         at_errors_to_date(&w->pb, w->date_bad);
         return note_form_page(req, w->id, NULL, w->ret, w->typed, &w->pb, 422);
@@ -285,6 +296,9 @@ web_note_create(struct request *req)
     struct web_note *w = arena_alloc(&req->arena, sizeof *w);
     w->id = req->args[0];
     w->ret = return_target(req, w->id, form_str(req->form, "return"));
+    const char *appointment = form_str(req->form, "appointment");
+    if (appointment && strlen(appointment) < ID_MAX)
+        w->appointment = arena_strdup(&req->arena, appointment);
     if (!read_note_form(req, w, false))
         return HTTP_DONE;
     return http_write(req, note_create_run, w, note_create_done);

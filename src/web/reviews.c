@@ -130,7 +130,8 @@ review_done(struct request *req)
     if (req->deferred_result == CORE_OK) {
         if (strcmp(p->in.decision, "close") == 0)
             return reply_redirect(req, arena_printf(&req->arena, "/cases/%s/close", p->id));
-        return reply_redirect(req, return_target(req, p->id));
+        const char *ret = return_target(req, p->id);
+        return reply_redirect(req, strcmp(ret, "/") == 0 ? "/?saved=review" : ret);
     }
     if (p->pb.result == CORE_INVALID)
         return review_page(req, p->id, p->typed, &p->pb, 422);

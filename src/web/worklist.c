@@ -16,9 +16,8 @@ struct action {
 /* What is due, the label of the button, and where it goes. */
 static const struct action actions[] = {
     { "activation", "Activate", "Referral waits for the first meeting", "/cases/%s", false },
-    { "appointment", "Document", "Appointment", "/cases/%s/notes/new?return=/", false },
-    { "attendance", "Record attendance", "Attendance not recorded", "/appointments/%s?return=/",
-      true },
+    { "appointment", "View", "Appointment", "/appointments/%s?return=/", true },
+    { "attendance", "Document", "Appointment took place: document it", NULL, false },
     { "review", "Review", "Continuation review due", "/cases/%s/review?return=/", false },
     { "plan_review", "Review plan", "Plan review due", "/cases/%s/plan/new", false },
     { "plan_missing", "Agree plan", "No cooperation plan yet", "/cases/%s/plan/new", false },
@@ -27,6 +26,14 @@ static const struct action actions[] = {
     { "unreached", "Try to reach", "Client not reached", "/cases/%s/notes/new?return=/", false },
     { "closure", "Close case", "Closure decided in the review", "/cases/%s/close", false },
     { NULL, NULL, NULL, NULL, false },
+};
+
+/* What the start page says after a form that came from it was saved. */
+static const char *const saved_messages[][2] = {
+    { "note", "The contact note is saved." },
+    { "attendance", "The attendance is recorded." },
+    { "review", "The continuation review is recorded." },
+    { NULL, NULL },
 };
 
 static void
@@ -38,11 +45,25 @@ decorate(struct request *req, json_t *item)
         a++;
     if (!a->kind)
         return;
-    const char *target =
-        json_string_value(json_object_get(item, a->on_object ? "object_id" : "case_id"));
+    const char *case_id = json_string_value(json_object_get(item, "case_id"));
+    const char *object_id = json_string_value(json_object_get(item, "object_id"));
+    const char *href;
+    if (strcmp(kind, "attendance") == 0) {
+        /* documenting the consultation settles the attendance; a no-show is recorded on the
+           appointment */
+        href = arena_printf(&req->arena, "/cases/%s/notes/new?appointment=%s&return=/", case_id,
+                            object_id);
+        json_object_set_new(
+            item, "second_href",
+            json_string(arena_printf(&req->arena, "/appointments/%s?return=/", object_id)));
+        json_object_set_new(item, "second_label",
+                            json_string(http_tr(req, "Not attended or cancelled")));
+    } else {
+        href = arena_printf(&req->arena, a->href, a->on_object ? object_id : case_id);
+    }
     json_object_set_new(item, "action_label", json_string(http_tr(req, a->label)));
     json_object_set_new(item, "what", json_string(http_tr(req, a->what)));
-    json_object_set_new(item, "href", json_string(arena_printf(&req->arena, a->href, target)));
+    json_object_set_new(item, "href", json_string(href));
     struct date d;
     if (date_parse(json_string_value(json_object_get(item, "due")), &d)) {
         char s[11];
@@ -78,16 +99,24 @@ web_worklist(struct request *req)
     json_t *v = NULL;
     if (worklist_get(&req->core, days, &v, &pb) != CORE_OK)
         return reply_problem(req, &pb);
-    size_t i, overdue = 0;
-    json_t *item;
+    /* what is due from today on comes first; what is overdue in a table of its own below */
+    size_t i;
+    json_t *item, *current = json_array(), *overdue = json_array();
     json_array_foreach(json_object_get(v, "items"), i, item)
     {
         decorate(req, item);
-        overdue += json_is_true(json_object_get(item, "overdue"));
+        json_array_append(json_is_true(json_object_get(item, "overdue")) ? overdue : current, item);
     }
     json_object_set_new(v, "title", json_string(http_tr(req, "Due now")));
-    json_object_set_new(v, "has_items", json_boolean(json_array_size(json_object_get(v, "items"))));
-    json_object_set_new(v, "overdue_count", json_integer((json_int_t)overdue));
+    json_object_set_new(v, "has_current", json_boolean(json_array_size(current)));
+    json_object_set_new(v, "has_overdue", json_boolean(json_array_size(overdue)));
+    json_object_set_new(v, "overdue_count", json_integer((json_int_t)json_array_size(overdue)));
+    json_object_set_new(v, "due_items", current);
+    json_object_set_new(v, "overdue_items", overdue);
+    const char *saved = http_query(req, "saved");
+    for (size_t k = 0; saved && saved_messages[k][0]; k++)
+        if (strcmp(saved, saved_messages[k][0]) == 0)
+            json_object_set_new(v, "saved", json_string(http_tr(req, saved_messages[k][1])));
     struct date until;
     if (date_parse(json_string_value(json_object_get(v, "until")), &until)) {
         char s[11];

@@ -1383,3 +1383,34 @@ h_day(int days)
     strftime(s, 11, "%Y-%m-%d", &tm);
     return s;
 }
+
+const char *
+h_new_active_case(struct harness *h, const char *user)
+{
+    return h_new_active_case_on(h, user, NULL);
+}
+
+const char *
+h_new_active_case_on(struct harness *h, const char *user, const char *started_on)
+{
+    static unsigned seq;
+    char number[16];
+    /* 9xxZ…: a range the demo data never uses */
+    snprintf(number, sizeof number, "9%02uZ%06u", (unsigned)(getpid() % 100), ++seq);
+    json_t *client =
+        json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s}}", "customer_number", number, "first_name",
+                  "Test", "last_name", "Neufall", "birth_date", "1980-05-17", "address", "street",
+                  "Teststraße 1", "postcode", "10115", "city", "Berlin");
+    struct h_resp *r = h_apij(h, "POST", "/api/v1/clients", h_token(h, user), client);
+    h_expect_status(r, 201, __FILE__, __LINE__);
+    const char *client_id = h_strdup(h, h_jstr(r->json, "id"));
+    h_free(r);
+    json_t *kase = json_pack("{s:s,s:{s:s,s:s,s:s},s:s}", "client_id", client_id, "referral",
+                             "source", "self", "date", started_on ? started_on : h_day(-1),
+                             "reason", "Test", "consent_date", started_on ? started_on : h_day(0));
+    r = h_apij(h, "POST", "/api/v1/cases", h_token(h, user), kase);
+    h_expect_status(r, 201, __FILE__, __LINE__);
+    const char *id = h_strdup(h, h_jstr(r->json, "id"));
+    h_free(r);
+    return id;
+}

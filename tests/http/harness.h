@@ -144,6 +144,12 @@ const char *h_token(struct harness *h, const char *user);
 /* Sign in afresh (never cached): a new token (kept by the harness). */
 const char *h_login(struct harness *h, const char *user, const char *password);
 
+/* A new client and an active case of USER (a case manager) through the
+ * API, started today; the case's id (kept by the harness). */
+const char *h_new_active_case(struct harness *h, const char *user);
+/* The same, referred and started on STARTED_ON (YYYY-MM-DD; NULL: today). */
+const char *h_new_active_case_on(struct harness *h, const char *user, const char *started_on);
+
 /* ---- JSON ---- */
 
 /* The value at a dotted PATH ("client.first_name"), or NULL. */

@@ -829,7 +829,7 @@ attendance_form_records_a_missed_appointment_in_two_clicks(void **state)
     r = h_browse(h, "POST", path, fm1.cookies,
                  h_form(h, (const char *[]){ "_csrf", fm1.csrf, "attendance", "missed", "return",
                                              "/", NULL }));
-    h_expect_redirect(r, "/");
+    h_expect_redirect(r, "/?saved=attendance");
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.attendance", "fm1");
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 1);

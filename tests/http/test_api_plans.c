@@ -29,18 +29,17 @@ setup(void **state)
     return 0;
 }
 
-/* The N-th active case of fm1 that started by 31.08.2026 (so that a plan may
- * be agreed on that day). */
+/* A new active case of fm1 that started on 01.08.2026 (so that a plan may be
+ * agreed on 31.08.2026), without a plan; the same N gives the same
+ * case. */
 static const char *
 active_case(struct harness *h, int n)
 {
-    const char *id =
-        h_sql_str(h,
-                  "SELECT id FROM cases WHERE case_manager_id = %Q AND status = 'active'"
-                  " AND started_on <= '2026-08-31' ORDER BY id LIMIT 1 OFFSET %d",
-                  h_user_id(h, "fm1"), n);
-    assert_non_null(id);
-    return id;
+    static const char *made[32]; /* the same N gives the same case within a run */
+    assert_true(n >= 0 && n < 32);
+    if (!made[n])
+        made[n] = h_new_active_case_on(h, "fm1", "2026-08-01");
+    return made[n];
 }
 
 static json_t *

@@ -122,9 +122,19 @@ variable_in_url_attribute_is_percent_encoded(void **state)
                    "<img alt=\"a/b\" src=\"/i/a%2Fb\">");
     assert_renders("<form action=\"/f/{{q}}\"><button formaction=\"/g/{{q}}\">", "{\"q\": \"j:k\"}",
                    "<form action=\"/f/j%3Ak\"><button formaction=\"/g/j%3Ak\">");
-    /* a whole-URL value cannot become a javascript: link */
-    assert_renders("<a href=\"{{u}}\">", "{\"u\": \"javascript:alert(1)\"}",
-                   "<a href=\"javascript%3Aalert%281%29\">");
+    /* a whole-URL value is a path of this site, or nothing: never a javascript: link,
+       never another host */
+    assert_renders("<a href=\"{{u}}\">", "{\"u\": \"javascript:alert(1)\"}", "<a href=\"#\">");
+    assert_renders("<a href=\"{{u}}\">", "{\"u\": \"//evil.example/x\"}", "<a href=\"#\">");
+    assert_renders("<a href=\"{{u}}\">", "{\"u\": \"/\\\\evil.example\"}", "<a href=\"#\">");
+    assert_renders("<a href='{{u}}'>", "{\"u\": \"\"}", "<a href='#'>");
+    /* a local path keeps its structure; quotes, spaces and markup are encoded */
+    assert_renders("<a href=\"{{u}}\">", "{\"u\": \"/cases/cs_1/review?return=/&x=a b\\\"<\"}",
+                   "<a href=\"/cases/cs_1/review?return=/&amp;x=a%20b%22%3C\">");
+    /* after a section tag the value is still empty; after text or a variable it is not */
+    assert_renders("<a href=\"{{#u}}{{u}}{{/u}}\">", "{\"u\": \"/a?b=c\"}", "<a href=\"/a?b=c\">");
+    assert_renders("<a href=\"{{a}}{{b}}\">", "{\"a\": \"/x\", \"b\": \"/y?z\"}",
+                   "<a href=\"/x%2Fy%3Fz\">");
 }
 
 static void
