@@ -5,7 +5,8 @@
 #     <microhttpd.h> only inside http/
 #   - HTML: no raw {{{…}}} output in templates; no buf_append in web/ (pages
 #     are templates; markup literals go through html_literal)
-#   - C strings: no sprintf, strcpy, strcat, gets
+#   - C strings: no sprintf, strcpy, strcat, gets; no strtok (shared state
+#     across request threads: strtok_r)
 #   - SQL: never formatted (no printf-family call whose format holds SQL)
 #   - translations: every {{_ text}} of the templates has a German msgid in
 #     po/de.po or po/parts/*.de.po
@@ -26,7 +27,7 @@ report "<microhttpd.h> outside src/http" \
 report "raw template output {{{…}}}" "$(grep -rn '{{{' templates 2>/dev/null)"
 report "buf_append in web/ (use templates)" "$(grep -n 'buf_append(' src/web/*.c 2>/dev/null)"
 report "unsafe string functions" \
-    "$(grep -rnE '(^|[^a-z_])(sprintf|vsprintf|strcpy|strcat|gets)\(' src tools/*.c 2>/dev/null)"
+    "$(grep -rnE '(^|[^a-z_])(sprintf|vsprintf|strcpy|strcat|gets|strtok)\(' src tools/*.c 2>/dev/null)"
 report "SQL built with a printf-style call" \
     "$(grep -rnE '(printf|snprintf|arena_printf|buf_printf)\([^;]*"[^"]*(SELECT [^"]* FROM|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|WHERE [a-z_.]+ =)' src 2>/dev/null)"
 untranslated() {

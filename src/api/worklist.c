@@ -37,6 +37,11 @@ api_case_timeline(struct request *req)
         return HTTP_DONE;
     if (!http_query(req, "limit"))
         limit = TIMELINE_LIMIT_DEFAULT;
+    if (cursor) { /* the history comes in one piece of up to 500 events, newest first */
+        struct problem pb = PROBLEM_INIT;
+        problem_field(&pb, &req->arena, "cursor", "is not taken by this list; use limit");
+        return reply_problem(req, &pb);
+    }
     struct problem pb = PROBLEM_INIT;
     json_t *view = NULL;
     if (timeline_get(&req->core, req->args[0], http_query(req, "kind"), limit, &view, &pb) !=

@@ -412,7 +412,8 @@ appointments_set_attendance(struct core_ctx *ctx, const char *id, const struct a
                                       ctx->actor->id) < 0 ||
         db_changes(ctx->db) != 1)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
-    if (!same && (strcmp(next, "missed") == 0 || strcmp(next, "attended") == 0)) {
+    /* any change (also a correction away from missed) counts the contacts afresh */
+    if (!same) {
         struct date on;
         int h, m;
         instant_berlin_parts(a.start_at / 1000000, &on, &h, &m);

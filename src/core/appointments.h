@@ -73,11 +73,11 @@ enum core_result appointments_input(const json_t *obj, struct appointment_input 
  *
  * Attendance rules: attended, excused and missed only once the start has
  * passed, cancelled at any time. A recorded attendance may be changed (a
- * correction; the audit entry says "corrected from X"). Counting applies
- * the new outcome only: missed adds a failed contact, attended resets the
- * count; excused and cancelled change nothing, and a correction away from
- * missed does not take the failed contact back (the next reached contact
- * resets the count). Recording the value already stored counts nothing. */
+ * correction; the audit entry says "corrected from X"). After every change
+ * the case's failed contacts are counted afresh (case_record_contact):
+ * missed appointments and contact attempts since the client was last
+ * reached (a consultation, an attended appointment), so a correction away
+ * from missed takes its failed contact back. */
 enum core_result appointments_create(struct core_ctx *ctx, const char *case_id,
                                      const struct appointment_input *in, json_t **view,
                                      struct problem *pb);

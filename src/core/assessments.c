@@ -677,8 +677,12 @@ assessments_page(struct core_ctx *ctx, const char *case_id, const struct assessm
                  json_t **view, struct problem *pb)
 {
     struct case_ref ref;
-    enum core_result r = case_open(ctx, case_id, CASE_READ, &ref, pb);
+    bool edit = q->purpose && strcmp(q->purpose, "edit") == 0;
+    enum core_result r = case_open(ctx, case_id, edit ? CASE_WRITE : CASE_READ, &ref, pb);
     if (r != CORE_OK)
+        return r;
+    /* the edit form of a case that cannot be changed is refused before anything is read */
+    if (edit && (r = case_require_active(&ref, pb)) != CORE_OK)
         return r;
     bool diff = q->diff_from > 0 && q->diff_to > 0;
     struct loaded *l = arena_alloc(ctx->arena, sizeof *l);

@@ -25,9 +25,12 @@ enum core_result case_open(struct core_ctx *ctx, const char *id, enum case_actio
 /* Content may be added only to an active case: 409 case_closed for a closed
  * one, 409 case_not_active before the client's consent. */
 enum core_result case_require_active(const struct case_ref *ref, struct problem *pb);
-/* A contact with the client on ON: REACHED (a consultation, an attended
- * appointment) resets the count of failed contacts, otherwise (a failed
- * attempt, a missed appointment) it goes up. In a write job. */
+/* After a contact with the client was recorded or corrected (a note, an
+ * appointment's attendance): the case's count of failed contacts since the
+ * client was last reached, and the day they were last reached, are counted
+ * afresh from the notes and appointments. REACHED and ON are what the caller
+ * recorded (kept for the callers' clarity; the count reads the store). In a
+ * write job. */
 enum core_result case_record_contact(struct core_ctx *ctx, const struct case_ref *ref, bool reached,
                                      struct date on);
 

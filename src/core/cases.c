@@ -159,10 +159,22 @@ case_require_active(const struct case_ref *ref, struct problem *pb)
 enum core_result
 case_record_contact(struct core_ctx *ctx, const struct case_ref *ref, bool reached, struct date on)
 {
-    char day[11];
-    date_format(on, day);
-    enum db_status st =
-        db_case_contact(ctx->db, ref->row.jobcenter_id, ref->row.id, reached, day, ctx->now_us);
+    (void)reached;
+    (void)on;
+    /* counted afresh from the notes and appointments, so that corrections and entries
+       recorded late (a note dated last week) count as what they are */
+    int64_t last = 0, failed = 0;
+    if (db_case_contacts(ctx->db, ref->row.jobcenter_id, ref->row.id, &last, &failed) < 0)
+        return CORE_ERROR;
+    char day[11] = "";
+    if (last) {
+        struct date d;
+        int h, m;
+        instant_berlin_parts(last / 1000000, &d, &h, &m);
+        date_format(d, day);
+    }
+    enum db_status st = db_case_set_contacts(ctx->db, ref->row.jobcenter_id, ref->row.id, failed,
+                                             last ? day : NULL, ctx->now_us);
     return st < 0 ? CORE_ERROR : CORE_OK;
 }
 

@@ -285,8 +285,9 @@ notes_correct(struct core_ctx *ctx, const char *note_id, const struct note_input
     if (db_changes(ctx->db) != 1)
         return problem_set(pb, CORE_CONFLICT, "note_changed",
                            "The note was corrected by someone else meanwhile.");
-    /* a correction of the kind counts the contact as it really was */
-    if (strcmp(cur.kind, in->kind) != 0 && record_contact(ctx, &ref, in->kind, at_us) != CORE_OK)
+    /* a correction of the kind or the time counts the contacts as they really were */
+    if (case_record_contact(ctx, &ref, strcmp(in->kind, "consultation") == 0,
+                            date_today_berlin((time_t)(at_us / 1000000))) != CORE_OK)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     const struct audit_entry e = { "note.correct",
                                    "note",

@@ -152,6 +152,27 @@ integration_view(const struct integration_row *r)
 
 /* ---- continuation review ---- */
 
+struct last_review {
+    struct review_row r;
+    bool found;
+    char day[11];
+};
+
+static bool
+last_review_row(void *user)
+{
+    struct last_review *l = user;
+    l->found = true;
+    return false; /* newest first: the first row is the last review */
+}
+
+static const char *
+day_of(struct date d, char out[11])
+{
+    date_format(d, out);
+    return out;
+}
+
 enum core_result
 reviews_create(struct core_ctx *ctx, const char *case_id, const struct review_input *in,
                json_t **view, struct problem *pb)
@@ -175,6 +196,13 @@ reviews_create(struct core_ctx *ctx, const char *case_id, const struct review_in
         else if (!date_is_none(started) && date_cmp(in->date, started) < 0)
             problem_field(pb, ctx->arena, "date", "must not be before the case started");
         next = deadline_next_review(&rules, in->date);
+        /* a review older than the last one would move the next date backwards */
+        struct last_review lr = { .found = false };
+        if (db_reviews_list(ctx->db, ref.row.jobcenter_id, ref.row.id, &lr.r, last_review_row,
+                            &lr) < 0)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        if (lr.found && strcmp(day_of(in->date, lr.day), lr.r.review_date) < 0)
+            problem_field(pb, ctx->arena, "date", "must not be before the last review");
         /* going on past the limit before the next review needs its reasons in writing,
            once, unless a review already gave them */
         beyond = in->decision && strcmp(in->decision, "continue") == 0 && !date_is_none(limit) &&
@@ -277,10 +305,16 @@ reviews_list(struct core_ctx *ctx, const char *case_id, json_t **view, struct pr
 }
 
 enum core_result
-reviews_prepare(struct core_ctx *ctx, const char *case_id, json_t **view, struct problem *pb)
+reviews_prepare(struct core_ctx *ctx, const char *case_id, bool for_closure, json_t **view,
+                struct problem *pb)
 {
     struct case_ref ref;
-    if (case_open(ctx, case_id, CASE_READ, &ref, pb) != CORE_OK)
+    if (case_open(ctx, case_id, CASE_WRITE, &ref, pb) != CORE_OK)
+        return pb->result;
+    /* the form would be refused when sent: refuse it now, before anything is read */
+    if (for_closure && strcmp(ref.row.status, "closed") == 0)
+        return problem_set(pb, CORE_CONFLICT, "case_closed", "The case is already closed.");
+    if (!for_closure && case_require_active(&ref, pb) != CORE_OK)
         return pb->result;
     struct rules rules;
     if (rules_load(ctx->db, ref.row.jobcenter_id, &rules) != CORE_OK)

@@ -58,9 +58,11 @@ enum core_result cases_close(struct core_ctx *ctx, const char *case_id,
 enum core_result reviews_list(struct core_ctx *ctx, const char *case_id, json_t **view,
                               struct problem *pb);
 
-/* What the review form starts from: the case's facts for the decision
- * (dates, limit, open and overdue steps, contacts, last review). */
-enum core_result reviews_prepare(struct core_ctx *ctx, const char *case_id, json_t **view,
-                                 struct problem *pb);
+/* What the review form (FOR_CLOSURE: the closure form) starts from: the
+ * case's facts for the decision (dates, limit, open and overdue steps,
+ * contacts, last review). Refused, without reading, where the form would be
+ * refused: a review needs an active case, a closure a case not yet closed. */
+enum core_result reviews_prepare(struct core_ctx *ctx, const char *case_id, bool for_closure,
+                                 json_t **view, struct problem *pb);
 
 #endif

@@ -8,6 +8,7 @@
 #include "core/deadlines.h"
 #include "core/input.h"
 #include "store/queries.h"
+#include "util/buf.h"
 
 struct found {
     struct search_row r;
@@ -57,8 +58,8 @@ search_clients(struct core_ctx *ctx, const char *q, json_t **view, struct proble
     char *words[3] = { NULL, NULL, NULL };
     int n = 0;
     if (q && utf8_length(q) <= 80) {
-        char *copy = arena_strdup(ctx->arena, q);
-        for (char *s = strtok(copy, " \t"); s && n < 3; s = strtok(NULL, " \t"))
+        char *copy = arena_strdup(ctx->arena, q), *save = NULL;
+        for (char *s = strtok_r(copy, " \t", &save); s && n < 3; s = strtok_r(NULL, " \t", &save))
             words[n++] = s;
     }
     if (n == 0 || n > 2) {
@@ -85,15 +86,26 @@ search_clients(struct core_ctx *ctx, const char *q, json_t **view, struct proble
     json_t *v = json_object();
     size_t count = json_array_size(f.items);
     json_object_set_new(v, "items", f.items);
-    /* the search words are names: they stay out of the audit trail */
+    /* the search words are names: they stay out of the audit trail; the cases found are
+       named, with deputy as the ground only when a deputised case was among them */
+    struct buf ids = BUF_INIT;
+    bool deputy = false;
+    for (size_t i = 0; i < count; i++) {
+        json_t *it = json_array_get(f.items, i);
+        deputy = deputy || json_is_true(json_object_get(it, "deputy"));
+        buf_printf(&ids, "%s%s", i ? "," : "", json_string_value(json_object_get(it, "case_id")));
+    }
     const struct audit_entry e = { "client.search",
                                    "client_list",
                                    NULL,
                                    NULL,
                                    NULL,
-                                   f.n_users ? PURPOSE_DEPUTY : PURPOSE_OWN_CASE,
-                                   arena_printf(ctx->arena, "%zu results", count) };
-    if (audit_record(ctx, &e) != CORE_OK) {
+                                   deputy ? PURPOSE_DEPUTY : PURPOSE_OWN_CASE,
+                                   arena_printf(ctx->arena, "%zu results: %s", count,
+                                                buf_cstr(&ids)) };
+    enum core_result ar = audit_record(ctx, &e);
+    buf_free(&ids);
+    if (ar != CORE_OK) {
         json_decref(v);
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     }

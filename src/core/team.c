@@ -165,6 +165,9 @@ team_deputy_create(struct core_ctx *ctx, const char *user_id, const struct deput
             return CORE_ERROR;
         if (strcmp(in->deputy_id, u.id) == 0)
             problem_field(pb, ctx->arena, "deputy_id", "cannot deputise for themselves");
+        else if (strcmp(in->deputy_id, a->id) == 0)
+            /* a team lead who is also a case manager would get content without break-glass */
+            problem_field(pb, ctx->arena, "deputy_id", "you cannot name yourself as a deputy");
     }
     struct date today = date_today_berlin((time_t)(ctx->now_us / 1000000));
     if (!date_is_none(in->from) && !date_is_none(in->until)) {

@@ -7,6 +7,10 @@
 #include "core/audit.h"
 #include "core/deadlines.h"
 #include "store/queries.h"
+#include "util/buf.h"
+
+/* Cases named in the audit entry of one worklist (a case manager holds ~75). */
+enum { WORKLIST_AUDIT_CASES = 400 };
 
 /* Days after the start until a plan is expected (POLICY: "without undue delay"). */
 enum { PLAN_EXPECTED_DAYS = 28 };
@@ -250,15 +254,40 @@ worklist_get(struct core_ctx *ctx, int days, json_t **view, struct problem *pb)
     json_object_set_new(v, "items", w.items);
     json_object_set_new(v, "today", json_string(w.today_s));
     json_object_set_new(v, "until", json_string(w.until_s));
+    if (!(a->roles & ROLE_CASE_MANAGER)) {
+        *view = v; /* no caseload, no names: nothing to log */
+        return CORE_OK;
+    }
+    /* the log names every case whose client appeared, and the ground: deputy only when a
+       deputised case was shown */
+    struct buf ids = BUF_INIT;
+    bool deputy = false;
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *it = json_array_get(w.items, i);
+        const char *cs = json_string_value(json_object_get(it, "case_id"));
+        deputy = deputy || json_is_true(json_object_get(it, "deputy"));
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(cs, json_string_value(
+                                  json_object_get(json_array_get(w.items, k), "case_id"))) == 0;
+        if (seen)
+            continue;
+        if (shown++ < WORKLIST_AUDIT_CASES)
+            buf_printf(&ids, "%s%s", shown > 1 ? "," : "", cs);
+    }
     const struct audit_entry e = { "worklist.read",
                                    "worklist",
                                    NULL,
                                    NULL,
                                    NULL,
-                                   w.n_users ? PURPOSE_DEPUTY : PURPOSE_OWN_CASE,
-                                   arena_printf(ctx->arena, "%zu items, %zu deputised", n,
-                                                w.n_users) };
-    if (audit_record(ctx, &e) != CORE_OK) {
+                                   deputy ? PURPOSE_DEPUTY : PURPOSE_OWN_CASE,
+                                   arena_printf(ctx->arena, "%zu items of %zu cases: %s%s", n,
+                                                shown, buf_cstr(&ids),
+                                                shown > WORKLIST_AUDIT_CASES ? ",…" : "") };
+    enum core_result ar = audit_record(ctx, &e);
+    buf_free(&ids);
+    if (ar != CORE_OK) {
         json_decref(v);
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     }

@@ -193,21 +193,46 @@ db_deputy_active(struct db *db, const char *jobcenter_id, const char *deputy_id,
 }
 
 enum db_status
-db_case_contact(struct db *db, const char *jobcenter_id, const char *id, bool reached,
-                const char *day, int64_t now)
+db_case_contacts(struct db *db, const char *jobcenter_id, const char *id, int64_t *last_reached_at,
+                 int64_t *failed)
 {
-    const struct db_param p[] = { DB_TEXT(id), DB_TEXT(jobcenter_id), DB_TEXT(day), DB_INT64(now),
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_INT64(last_reached_at), DB_COL_END };
+    enum db_status st =
+        db_query_one(db,
+                     "SELECT COALESCE(max(t), 0) FROM ("
+                     " SELECT v.at AS t FROM notes n JOIN note_versions v ON v.note_id = n.id"
+                     "  AND v.version = n.version"
+                     "  WHERE n.jobcenter_id = $1 AND n.case_id = $2 AND v.kind = 'consultation'"
+                     " UNION ALL"
+                     " SELECT start_at FROM appointments WHERE jobcenter_id = $1 AND case_id = $2"
+                     "  AND attendance = 'attended') AS reached",
+                     p, c);
+    if (st < 0)
+        return st;
+    const struct db_param q[] = { DB_TEXT(jobcenter_id), DB_TEXT(id), DB_INT64(*last_reached_at),
                                   DB_PARAM_END };
-    if (reached)
-        return db_exec(db,
-                       "UPDATE cases SET failed_contacts = 0, updated_at = $4,"
-                       " last_contact_on = CASE WHEN last_contact_on IS NULL"
-                       " OR last_contact_on < $3 THEN $3 ELSE last_contact_on END"
-                       " WHERE id = $1 AND jobcenter_id = $2",
-                       p);
+    const struct db_column d[] = { DB_COL_INT64(failed), DB_COL_END };
+    return db_query_one(db,
+                        "SELECT (SELECT count(*) FROM notes n JOIN note_versions v"
+                        "  ON v.note_id = n.id AND v.version = n.version"
+                        "  WHERE n.jobcenter_id = $1 AND n.case_id = $2"
+                        "  AND v.kind = 'contact_attempt' AND v.at > $3)"
+                        " + (SELECT count(*) FROM appointments WHERE jobcenter_id = $1"
+                        "  AND case_id = $2 AND attendance = 'missed' AND start_at > $3)",
+                        q, d);
+}
+
+enum db_status
+db_case_set_contacts(struct db *db, const char *jobcenter_id, const char *id, int64_t failed,
+                     const char *last_contact_on, int64_t now)
+{
+    const struct db_param p[] = { DB_TEXT(id),      DB_TEXT(jobcenter_id),
+                                  DB_INT64(failed), DB_TEXT(last_contact_on),
+                                  DB_INT64(now),    DB_PARAM_END };
     return db_exec(db,
-                   "UPDATE cases SET failed_contacts = failed_contacts + 1, updated_at = $4"
-                   " WHERE id = $1 AND jobcenter_id = $2 AND $3 IS NOT NULL",
+                   "UPDATE cases SET failed_contacts = $3, last_contact_on = $4, updated_at = $5"
+                   " WHERE id = $1 AND jobcenter_id = $2",
                    p);
 }
 

@@ -135,10 +135,13 @@ enum db_status db_case_managers_load(struct db *db, const char *jobcenter_id, co
 /* DB_ONE_ROW when DEPUTY_ID deputises for USER_ID on DAY (YYYY-MM-DD). */
 enum db_status db_deputy_active(struct db *db, const char *jobcenter_id, const char *deputy_id,
                                 const char *user_id, const char *day);
-/* A contact with the client: REACHED resets the count of failed contacts and
- * sets last_contact_on to DAY; otherwise the count goes up by one. */
-enum db_status db_case_contact(struct db *db, const char *jobcenter_id, const char *id,
-                               bool reached, const char *day, int64_t now);
+/* The client's contacts on case ID: the instant of the last time they were
+ * reached (a consultation note, an attended appointment; 0 when never) and
+ * the failed contacts since (contact attempts, missed appointments). */
+enum db_status db_case_contacts(struct db *db, const char *jobcenter_id, const char *id,
+                                int64_t *last_reached_at, int64_t *failed);
+enum db_status db_case_set_contacts(struct db *db, const char *jobcenter_id, const char *id,
+                                    int64_t failed, const char *last_contact_on, int64_t now);
 /* The current plan's review date (NULL: no plan). */
 enum db_status db_case_set_plan_review(struct db *db, const char *jobcenter_id, const char *id,
                                        const char *due, int64_t now);

@@ -66,7 +66,7 @@ review_page(struct request *req, const char *id, json_t *form, const struct prob
 {
     struct problem pb = PROBLEM_INIT;
     json_t *v = NULL;
-    if (reviews_prepare(&req->core, id, &v, &pb) != CORE_OK)
+    if (reviews_prepare(&req->core, id, false, &v, &pb) != CORE_OK)
         return reply_problem(req, &pb);
     json_t *c = json_object_get(v, "case");
     de_dates(c, case_dates);
@@ -182,15 +182,9 @@ close_page(struct request *req, const char *id, json_t *form, const struct probl
 {
     struct problem pb = PROBLEM_INIT;
     json_t *v = NULL;
-    if (reviews_prepare(&req->core, id, &v, &pb) != CORE_OK)
+    if (reviews_prepare(&req->core, id, true, &v, &pb) != CORE_OK)
         return reply_problem(req, &pb);
     json_t *c = json_object_get(v, "case");
-    const char *st = json_string_value(json_object_get(c, "status"));
-    if (st && strcmp(st, "closed") == 0) {
-        json_decref(v);
-        problem_set(&pb, CORE_CONFLICT, "case_closed", "The case is already closed.");
-        return reply_problem(req, &pb);
-    }
     json_object_set_new(
         v, "title",
         json_string(arena_printf(

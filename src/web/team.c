@@ -182,6 +182,10 @@ transfer_page(struct request *req, const char *id, json_t *form, const struct pr
 {
     struct problem pb = PROBLEM_INIT;
     json_t *kase = NULL, *loads = NULL;
+    if (!(req->actor.roles & ROLE_TEAM_LEAD)) { /* before anything is read */
+        problem_set(&pb, CORE_FORBIDDEN, NULL, "Only team leads transfer cases.");
+        return reply_problem(req, &pb);
+    }
     if (team_case_status(&req->core, id, &kase, &pb) != CORE_OK)
         return reply_problem(req, &pb);
     if (team_caseloads(&req->core, &loads, &pb) != CORE_OK) {

@@ -470,12 +470,12 @@ missed_counts_a_failed_contact_and_attended_resets_it(void **state)
     EXPECT_STATUS(r, 200);
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 2);
-    /* excused changes nothing */
+    /* a correction to excused takes that failed contact back */
     r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
               "{\"attendance\":\"excused\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
-    assert_int_equal(failed_contacts(h, kase), 2);
+    assert_int_equal(failed_contacts(h, kase), 1);
     /* a correction to attended resets the count and is audited as a correction */
     audit = h_count(h, "SELECT count(*) FROM audit");
     r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
@@ -492,6 +492,12 @@ missed_counts_a_failed_contact_and_attended_resets_it(void **state)
                              " 'attended' AND attendance_by = %Q",
                              first, h_user_id(h, "fm1")),
                      1);
+    /* a no-show after the client was last reached counts; one before it would not */
+    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
+              "{\"attendance\":\"missed\"}");
+    EXPECT_STATUS(r, 200);
+    h_free(r);
+    assert_int_equal(failed_contacts(h, kase), 1);
 }
 
 static void

@@ -78,6 +78,17 @@ review_sets_the_next_date_and_is_audited(void **state)
     assert_int_equal(h_count(h, "SELECT count(*) FROM case_reviews WHERE case_id = %Q", id), 1);
     assert_true(strcmp(next, h_day(180)) >= 0 && strcmp(next, h_day(186)) <= 0);
     h_free(r);
+    /* a review dated before this one would move the next date backwards */
+    struct h_snap before;
+    h_snap_take(h, &before);
+    snprintf(body, sizeof body,
+             "{\"date\":\"%s\",\"decision\":\"continue\",\"justification\":\"Nachgetragen,"
+             " Prüfung aus der Vorwoche\"}",
+             h_day(-7));
+    r = post(h, "fm1", path(h, "/api/v1/cases/%s/reviews", id), body);
+    EXPECT_ERRORS(r, "date");
+    h_free(r);
+    EXPECT_NOTHING_STORED(h, &before);
 }
 
 static void
@@ -508,6 +519,16 @@ review_and_close_through_the_pages(void **state)
     h_expect_redirect(r, path(h, "/cases/%s", again));
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT status FROM cases WHERE id = %Q", again), "active");
+    /* the forms of a closed case are refused before anything is read or logged */
+    struct h_snap before;
+    h_snap_take(h, &before);
+    r = h_browse(h, "GET", path(h, "/cases/%s/close", id), fm1.cookies, NULL);
+    EXPECT_STATUS(r, 409);
+    h_free(r);
+    r = h_browse(h, "GET", path(h, "/cases/%s/review", id), fm1.cookies, NULL);
+    EXPECT_STATUS(r, 409);
+    h_free(r);
+    EXPECT_NOTHING_STORED(h, &before);
     /* the start page works and offers actions */
     r = h_browse(h, "GET", "/?days=30", fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);

@@ -402,8 +402,9 @@ static void
 contact_attempts_count_and_a_consultation_resets(void **state)
 {
     struct harness *h = *state;
-    const char *kase = second_active_case(h, "fm1");
+    const char *kase = h_new_active_case(h, "fm1");
     long long n0 = h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase);
+    assert_int_equal(n0, 0);
     new_note(h, "fm1", kase, note_body("contact_attempt", "Nicht erreicht"));
     assert_int_equal(h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase), n0 + 1);
     new_note(h, "fm1", kase, note_body("contact_attempt", "Wieder nicht erreicht"));
@@ -413,6 +414,20 @@ contact_attempts_count_and_a_consultation_resets(void **state)
     new_note(h, "fm1", kase, note_body("consultation", "Gespräch geführt"));
     assert_int_equal(h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase), 0);
     assert_non_null(h_sql_str(h, "SELECT last_contact_on FROM cases WHERE id = %Q", kase));
+    /* what counts is the time of the contact, not when it was written down: a consultation
+       recorded late, dated before a failed attempt, leaves that attempt counted */
+    json_t *b = note_body("contact_attempt", "Telefon, keine Antwort");
+    json_object_set_new(b, "at", json_string(instant(120)));
+    new_note(h, "fm1", kase, b);
+    assert_int_equal(h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase), 1);
+    b = note_body("consultation", "Nachgetragen: kurzes Gespräch vorher");
+    json_object_set_new(b, "at", json_string(instant(60)));
+    new_note(h, "fm1", kase, b);
+    assert_int_equal(h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase), 1);
+    b = note_body("consultation", "Rückruf, Termin vereinbart");
+    json_object_set_new(b, "at", json_string(instant(180)));
+    new_note(h, "fm1", kase, b);
+    assert_int_equal(h_count(h, "SELECT failed_contacts FROM cases WHERE id = %Q", kase), 0);
 }
 
 /* ---- the list ---- */

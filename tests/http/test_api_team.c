@@ -403,6 +403,16 @@ team_rules_and_transfer_pages(void **state)
                              " AND revoked_at IS NULL",
                              h_user_id(h, "fm2"), h_user_id(h, "fm1")),
                      1);
+    /* the transfer form is the team lead's: nobody else reads anything through it */
+    struct h_browser av1_web;
+    h_sign_in(h, &av1_web, "av1");
+    struct h_snap before;
+    h_snap_take(h, &before);
+    r = h_browse(h, "GET", fmt(h, "/cases/%s/transfer", case_of(h, "fm1", "active", 3), NULL),
+                 av1_web.cookies, NULL);
+    EXPECT_STATUS(r, 403);
+    h_free(r);
+    EXPECT_NOTHING_STORED(h, &before);
     /* the transfer form of a team case */
     const char *id = case_of(h, "fm1", "active", 3);
     r = h_browse(h, "GET", fmt(h, "/cases/%s/transfer", id, NULL), tl1_web.cookies, NULL);
