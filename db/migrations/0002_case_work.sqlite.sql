@@ -18,15 +18,12 @@ ALTER TABLE cases ADD COLUMN closure_due INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN failed_contacts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN last_contact_on TEXT;
 
--- Search keys: names folded (lower case, ä→ae, ö→oe, ü→ue, ß→ss) by the
--- store's own expression (store/clients.c), for prefix search.
+-- Search keys: names folded by util/text.c (lower case, ä→ae, ö→oe, ü→ue,
+-- ß→ss, other Latin marks dropped, Cyrillic lowered) for prefix search; the
+-- same rules with every store. Clients already stored get theirs from a step
+-- in C right after this script, in the same transaction (store/db.c).
 ALTER TABLE clients ADD COLUMN last_key TEXT;
 ALTER TABLE clients ADD COLUMN first_key TEXT;
-UPDATE clients SET
-    last_key = lower(replace(replace(replace(replace(replace(replace(replace(last_name,
-        'Ä', 'ae'), 'Ö', 'oe'), 'Ü', 'ue'), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')),
-    first_key = lower(replace(replace(replace(replace(replace(replace(replace(first_name,
-        'Ä', 'ae'), 'Ö', 'oe'), 'Ü', 'ue'), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'));
 CREATE INDEX clients_last_key ON clients (jobcenter_id, last_key);
 
 -- Local rules (POLICY in the domain rules) that a Jobcenter set differently

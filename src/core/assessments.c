@@ -7,6 +7,7 @@
 #include "core/assessments.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -135,6 +136,7 @@ topics_json(unsigned topics)
 
 struct top_input {
     const char *profile, *sensitive_notes;
+    double base_version;
 };
 
 static const struct field top_fields[] = {
@@ -142,6 +144,8 @@ static const struct field top_fields[] = {
       0, 0, NULL },
     { "sensitive_notes", F_TEXT, offsetof(struct top_input, sensitive_notes), false,
       ASSESSMENT_NOTES_MAX, NULL, NULL, 0, 0, NULL },
+    { "base_version", F_NUMBER, offsetof(struct top_input, base_version), false, 0, NULL, NULL, 0,
+      1e9, NULL },
     FIELD_END,
 };
 
@@ -204,6 +208,7 @@ assessments_read_input(const json_t *body, struct assessment_input *in, struct a
                        struct problem *pb)
 {
     memset(in, 0, sizeof *in);
+    in->base_version = -1;
     data_empty(&in->data);
     if (!json_is_object(body))
         return problem_set(pb, CORE_BAD_REQUEST, NULL, "The body must be a JSON object.");
@@ -219,6 +224,16 @@ assessments_read_input(const json_t *body, struct assessment_input *in, struct a
     in->data.profile = top.profile;
     if (top.sensitive_notes)
         in->data.sensitive_notes = top.sensitive_notes;
+    /* special-category parts the body leaves out are kept as they are, so that an update
+       by someone who did not read them cannot wipe them */
+    in->keep_notes = !json_object_get(body, "sensitive_notes");
+    in->keep_capacity_strengths = in->keep_capacity_needs = true;
+    if (!isnan(top.base_version)) {
+        if (top.base_version != (double)(int64_t)top.base_version)
+            problem_field(pb, arena, "base_version", "must be a whole number");
+        else
+            in->base_version = (int64_t)top.base_version;
+    }
 
     json_t *areas = json_object_get(body, "areas");
     if (!areas || json_is_null(areas)) {
@@ -275,6 +290,10 @@ assessments_read_input(const json_t *body, struct assessment_input *in, struct a
             continue;
         seen[idx] = true;
         struct assessment_area_data *d = &in->data.areas[idx];
+        if (idx == AREA_CAPACITY) {
+            in->keep_capacity_strengths = !json_object_get(item, "strengths");
+            in->keep_capacity_needs = !json_object_get(item, "needs");
+        }
         d->strengths = a.strengths ? a.strengths : "";
         d->needs = a.needs ? a.needs : "";
         d->severity = a.severity ? a.severity : "none";
@@ -465,18 +484,27 @@ assessments_put(struct core_ctx *ctx, const char *case_id, const struct assessme
     const char *jc = ref.row.jobcenter_id;
     struct assessment_data d = in->data;
     int64_t kept_from = 0;
-    if (in->keep_sensitive) {
-        /* the form never showed the sensitive parts: carry them over unchanged */
-        struct loaded *cur = arena_alloc(ctx->arena, sizeof *cur);
-        enum db_status st = load_version(ctx, &ref, 0, cur);
-        if (st < 0)
-            return problem_set(pb, CORE_ERROR, NULL, NULL);
-        if (st == DB_ONE_ROW) {
+    struct loaded *cur = arena_alloc(ctx->arena, sizeof *cur);
+    enum db_status cst = load_version(ctx, &ref, 0, cur);
+    if (cst < 0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    /* a form or client that read version N saves over N only: someone else's newer version
+       would be lost otherwise */
+    int64_t current = cst == DB_ONE_ROW ? cur->data.version : 0;
+    if (in->base_version >= 0 && in->base_version != current)
+        return problem_set(pb, CORE_CONFLICT, "assessment_changed",
+                           "The assessment was changed meanwhile; load it again.");
+    if (cst == DB_ONE_ROW) {
+        /* parts the form never showed or the body left out are carried over unchanged */
+        bool all = in->keep_sensitive;
+        if (all || in->keep_capacity_strengths)
             d.areas[AREA_CAPACITY].strengths = cur->data.areas[AREA_CAPACITY].strengths;
+        if (all || in->keep_capacity_needs)
             d.areas[AREA_CAPACITY].needs = cur->data.areas[AREA_CAPACITY].needs;
+        if (all || in->keep_notes)
             d.sensitive_notes = cur->data.sensitive_notes;
+        if (all || in->keep_capacity_strengths || in->keep_capacity_needs || in->keep_notes)
             kept_from = cur->data.version;
-        }
     }
     const char *sev[ASSESSMENT_AREAS];
     for (int i = 0; i < ASSESSMENT_AREAS; i++)

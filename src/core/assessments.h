@@ -80,6 +80,12 @@ struct assessment_input {
      * the capacity texts and the sensitive notes over from the current
      * version instead of taking them from DATA. Set by the pages only. */
     bool keep_sensitive;
+    /* The body left these special-category parts out: keep them (an API
+     * client that did not read them cannot wipe them; "" clears one). */
+    bool keep_notes, keep_capacity_strengths, keep_capacity_needs;
+    /* The version the update was based on (base_version; -1 when not given):
+     * 409 assessment_changed when it is not the current one. */
+    int64_t base_version;
 };
 
 /* Read the body {areas:[{area,strengths?,needs?,severity,topics?}],profile?,

@@ -476,8 +476,8 @@ template_row(void *user)
 }
 
 enum core_result
-notes_form(struct core_ctx *ctx, const char *case_id, const char *template_id, json_t **view,
-           struct problem *pb)
+notes_form(struct core_ctx *ctx, const char *case_id, const char *template_id,
+           const char *appointment_id, json_t **view, struct problem *pb)
 {
     const struct actor *a = ctx->actor;
     struct case_ref ref;
@@ -492,17 +492,33 @@ notes_form(struct core_ctx *ctx, const char *case_id, const char *template_id, j
         json_decref(s.items);
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     }
-    const struct audit_entry e = { "case.read",       "case",
-                                   ref.row.id,        ref.row.id,
-                                   ref.row.client_id, ref.grant.purpose,
-                                   "note form" };
+    /* documenting an appointment: its time and channel are the consultation's */
+    struct appointment_row ap;
+    bool for_appointment = false;
+    if (appointment_id) {
+        enum db_status st = db_appointment_get(ctx->db, a->jobcenter_id, appointment_id, &ap);
+        if (st < 0) {
+            json_decref(s.items);
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
+        }
+        for_appointment = st == DB_ONE_ROW && strcmp(ap.case_id, ref.row.id) == 0;
+    }
+    const struct audit_entry e = { "case.read",
+                                   "case",
+                                   ref.row.id,
+                                   ref.row.id,
+                                   ref.row.client_id,
+                                   ref.grant.purpose,
+                                   for_appointment ? "note form for an appointment" : "note form" };
     if (audit_record(ctx, &e) != CORE_OK) {
         json_decref(s.items);
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     }
     struct date d;
     int hour, minute;
-    instant_berlin_parts(ctx->now_us / 1000000, &d, &hour, &minute);
+    instant_berlin_parts(
+        (for_appointment && ap.start_at <= ctx->now_us ? ap.start_at : ctx->now_us) / 1000000, &d,
+        &hour, &minute);
     char day[11], hm[6];
     date_format_de(d, day);
     snprintf(hm, sizeof hm, "%02d:%02d", hour, minute);
@@ -516,7 +532,18 @@ notes_form(struct core_ctx *ctx, const char *case_id, const char *template_id, j
     json_object_set_new(v, "client_name", json_string(name));
     json_object_set_new(v, "date", json_string(day));
     json_object_set_new(v, "time", json_string(hm));
-    json_object_set_new(v, "channel", json_string(channel ? channel : "in_person"));
+    json_object_set_new(v, "channel",
+                        json_string(for_appointment ? ap.channel
+                                    : channel       ? channel
+                                                    : "in_person"));
+    if (for_appointment) {
+        json_t *o = json_object();
+        char when[18];
+        instant_format_berlin(ap.start_at / 1000000, when);
+        json_object_set_new(o, "id", json_string(ap.id));
+        json_object_set_new(o, "when", json_string(when));
+        json_object_set_new(v, "appointment", o);
+    }
     json_object_set_new(v, "kind", json_string("consultation"));
     json_object_set_new(v, "text",
                         json_string(s.body ? text_template_fill(ctx->arena, s.body, &tv) : ""));

@@ -96,10 +96,13 @@ enum core_result notes_list(struct core_ctx *ctx, const char *case_id,
  * and writable by the actor): {case_id, client_name, date (TT.MM.JJJJ),
  * time (HH:MM, Berlin, now), channel (the last note's, else in_person),
  * kind "consultation", text (template TEMPLATE_ID filled, else ""),
- * template_id, templates:[{id,title,shared}]}. A read of the case: one audit
- * entry "case.read" (detail "note form"). An unknown TEMPLATE_ID is ignored. */
+ * template_id, templates:[{id,title,shared}]}. With APPOINTMENT_ID (the
+ * form opened to document an appointment of this case that has begun): date,
+ * time and channel are the appointment's, and appointment:{id,when} says
+ * which one. A read of the case: one audit entry "case.read" (detail "note
+ * form"). An unknown TEMPLATE_ID or APPOINTMENT_ID is ignored. */
 enum core_result notes_form(struct core_ctx *ctx, const char *case_id, const char *template_id,
-                            json_t **view, struct problem *pb);
+                            const char *appointment_id, json_t **view, struct problem *pb);
 
 /* ---- text templates ---- */
 

@@ -3,6 +3,7 @@
  * from the URL, runs transactions with retry, applies migrations.
  */
 #include "store/backend.h"
+#include "store/queries.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -175,6 +176,15 @@ migration_applied(struct db *db, int64_t version, bool *applied)
     return st < 0 ? st : DB_NO_ROWS;
 }
 
+/* Steps in C that follow a migration's SQL in the same transaction, where
+ * the SQL cannot do the work itself. */
+static const struct {
+    int64_t version;
+    enum db_status (*after)(struct db *db);
+} migration_steps[] = {
+    { 2, db_clients_fill_keys }, /* 0002: search keys of the clients already stored */
+};
+
 enum db_status
 db_migrate(struct db *db, int *applied, char *err, size_t errlen)
 {
@@ -204,6 +214,9 @@ db_migrate(struct db *db, int *applied, char *err, size_t errlen)
             continue;
         }
         st = db->ops->exec_script(db, (const char *)f->data, err, errlen);
+        for (size_t k = 0; st >= 0 && k < sizeof migration_steps / sizeof *migration_steps; k++)
+            if (migration_steps[k].version == version)
+                st = migration_steps[k].after(db);
         if (st >= 0) {
             const struct db_param p[] = { DB_INT64(version), DB_TEXT(f->name),
                                           DB_INT64(db_now_us()), DB_PARAM_END };

@@ -68,13 +68,17 @@ struct client_row {
 enum db_status db_client_insert(struct db *db, const struct client_row *c);
 enum db_status db_client_get(struct db *db, const char *jobcenter_id, const char *id,
                              struct client_row *out);
+/* Fill the search keys of clients stored before they existed (a step of
+ * migration 0002, in its transaction). */
+enum db_status db_clients_fill_keys(struct db *db);
 /* DB_ONE_ROW and *ID when a client with CUSTOMER_NUMBER exists. */
 enum db_status db_client_by_number(struct db *db, const char *jobcenter_id,
                                    const char *customer_number, char **id);
 
 /* Clients of CASE_MANAGER_ID's cases (any status) whose customer number
  * starts with T1, or whose last or first name starts with T1 (and, when T2
- * is not NULL, also with T2), compared folded (store/clients.c). */
+ * is not NULL, also with T2), compared by their search keys (text_fold()
+ * of util/text.h, stored with the client). */
 struct search_row {
     char *case_id, *status, *client_id, *first_name, *last_name, *customer_number, *birth_date;
 };

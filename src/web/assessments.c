@@ -249,6 +249,8 @@ form_view(struct request *req, const char *case_id, const json_t *form, bool kee
     json_object_set_new(v, "case", k);
     json_object_set_new(v, "keep_sensitive", json_boolean(keep));
     json_object_set_new(v, "sensitive_mode", json_string(keep ? "keep" : "edit"));
+    const char *base = json_string_value(json_object_get(form, "base_version"));
+    json_object_set_new(v, "base_version", json_string(base ? base : "0"));
     json_t *errors = NULL;
     if (pb) {
         web_view_errors(req, v, pb);
@@ -396,6 +398,11 @@ web_assessment_form(struct request *req)
     }
     bool keep = json_is_true(json_object_get(page, "sensitive_exists")) && !sensitive;
     json_t *form = form_of_assessment(json_object_get(page, "assessment"));
+    /* the version this form is based on: saving over a newer one is refused */
+    json_int_t base =
+        json_integer_value(json_object_get(json_object_get(page, "assessment"), "version"));
+    json_object_set_new(form, "base_version",
+                        json_string(arena_printf(&req->arena, "%lld", (long long)base)));
     json_t *v = form_view(req, req->args[0], form, keep, NULL);
     json_object_set(v, "case", k);
     json_decref(form);
@@ -486,12 +493,11 @@ web_assessment_save(struct request *req)
         json_t *item = json_object();
         json_object_set_new(item, "area", json_string(name));
         if (!(s->keep && assessment_area_sensitive(i))) {
+            /* what the form showed is what it sends, an emptied field too */
             json_t *t = text_or_null(json_object_get(f, "strengths"));
-            if (t)
-                json_object_set(item, "strengths", t);
+            json_object_set_new(item, "strengths", t ? json_incref(t) : json_string(""));
             t = text_or_null(json_object_get(f, "needs"));
-            if (t)
-                json_object_set(item, "needs", t);
+            json_object_set_new(item, "needs", t ? json_incref(t) : json_string(""));
         }
         json_t *sev = json_object_get(f, "severity");
         if (json_is_string(sev))
@@ -510,9 +516,15 @@ web_assessment_save(struct request *req)
     const char *profile = http_form(req, "profile");
     if (profile && profile[0])
         json_object_set_new(body, "profile", json_string(profile));
-    json_t *notes = s->keep ? NULL : text_or_null(json_object_get(form, "sensitive_notes"));
-    if (notes)
-        json_object_set(body, "sensitive_notes", notes);
+    if (!s->keep) {
+        json_t *notes = text_or_null(json_object_get(form, "sensitive_notes"));
+        json_object_set_new(body, "sensitive_notes", notes ? json_incref(notes) : json_string(""));
+    }
+    const char *base = http_form(req, "base_version");
+    char *end = NULL;
+    long long bv = base ? strtoll(base, &end, 10) : -1;
+    if (base && base[0] && !*end && bv >= 0)
+        json_object_set_new(body, "base_version", json_integer(bv));
     /* the input borrows strings from BODY: keep it for the request */
     json_object_set_new(req->form, "__body", body);
     s->typed = form;

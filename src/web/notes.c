@@ -193,7 +193,12 @@ note_form_page(struct request *req, const char *case_id, const char *template_id
 {
     struct problem rp = PROBLEM_INIT;
     json_t *d = NULL;
-    if (notes_form(&req->core, case_id, template_id, &d, &rp) != CORE_OK)
+    /* opened for an appointment (from the worklist): carried along */
+    const char *appointment = typed ? json_string_value(json_object_get(typed, "appointment"))
+                                    : http_query(req, "appointment");
+    if (appointment && (!appointment[0] || strlen(appointment) >= ID_MAX))
+        appointment = NULL;
+    if (notes_form(&req->core, case_id, template_id, appointment, &d, &rp) != CORE_OK)
         return reply_problem(req, &rp);
     json_t *v = json_object();
     json_object_set_new(v, "title", json_string(http_tr(req, "New contact note")));
@@ -214,11 +219,10 @@ note_form_page(struct request *req, const char *case_id, const char *template_id
     const char *ret = return_target(req, case_id, want_return);
     if (strcmp(ret, "/") == 0)
         json_object_set_new(v, "return_to", json_string("/"));
-    /* opened for an appointment (from the worklist): carried along */
-    const char *appointment = typed ? json_string_value(json_object_get(typed, "appointment"))
-                                    : http_query(req, "appointment");
-    if (appointment && appointment[0] && strlen(appointment) < ID_MAX)
+    if (appointment) {
         json_object_set_new(v, "appointment_id", json_string(appointment));
+        json_object_set(v, "appointment", json_object_get(d, "appointment"));
+    }
     json_object_set_new(v, "back_href", json_string(ret));
     set_choices(req, v, form);
     json_object_set_new(v, "form", form);

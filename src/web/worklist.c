@@ -17,7 +17,7 @@ struct action {
 static const struct action actions[] = {
     { "activation", "Activate", "Referral waits for the first meeting", "/cases/%s", false },
     { "appointment", "View", "Appointment", "/appointments/%s?return=/", true },
-    { "attendance", "Document", "Appointment took place: document it", NULL, false },
+    { "attendance", "Document", "Appointment took place", NULL, false },
     { "review", "Review", "Continuation review due", "/cases/%s/review?return=/", false },
     { "plan_review", "Review plan", "Plan review due", "/cases/%s/plan/new", false },
     { "plan_missing", "Agree plan", "No cooperation plan yet", "/cases/%s/plan/new", false },

@@ -165,16 +165,35 @@ put_v2_with_explicit_profile_keeps_both_and_the_case_follows(void **state)
     assert_int_equal(json_integer_value(h_jget(r->json, "version")), 2);
     assert_string_equal(h_jstr(r->json, "profile"), "SP");
     assert_string_equal(h_jstr(r->json, "profile_derived"), "AP");
-    /* absent areas: severity none, empty texts */
+    /* absent areas: severity none, empty texts; but the special-category parts the body
+       left out are kept, so that an update by someone who did not read them cannot wipe
+       them */
     assert_string_equal(h_jstr(json_array_get(h_jget(r->json, "areas"), 0), "severity"), "none");
     assert_string_equal(h_jstr(json_array_get(h_jget(r->json, "areas"), 0), "strengths"), "");
+    assert_true(json_is_true(h_jget(r->json, "has_sensitive_notes")));
+    h_free(r);
+    assert_int_equal(h_count(h,
+                             "SELECT count(*) FROM assessments a JOIN assessment_areas r ON"
+                             " r.assessment_id = a.id WHERE a.case_id = %Q AND a.version = 2 AND"
+                             " r.area = 'capacity' AND r.strengths <> ''",
+                             id),
+                     1);
+    /* a stale base version is refused; an empty string clears the notes */
+    b = json_pack("{s:[],s:i}", "areas", "base_version", 1);
+    r = h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
+    EXPECT_PROBLEM(r, 409, "assessment_changed");
+    h_free(r);
+    b = json_pack("{s:[{s:s,s:s,s:s}],s:s,s:s,s:i}", "areas", "area", "motivation", "severity",
+                  "high", "needs", "Keine Eigeninitiative", "profile", "SP", "sensitive_notes", "",
+                  "base_version", 2);
+    r = put_ok(h, id, b);
     assert_false(json_is_true(h_jget(r->json, "has_sensitive_notes")));
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT profile FROM cases WHERE id = %Q", id), "SP");
     /* without an explicit profile the derived one applies again */
     b = json_pack("{s:[{s:s,s:s}]}", "areas", "area", "motivation", "severity", "medium");
     r = put_ok(h, id, b);
-    assert_int_equal(json_integer_value(h_jget(r->json, "version")), 3);
+    assert_int_equal(json_integer_value(h_jget(r->json, "version")), 4);
     assert_string_equal(h_jstr(r->json, "profile"), "AP");
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT profile FROM cases WHERE id = %Q", id), "AP");
@@ -183,7 +202,7 @@ put_v2_with_explicit_profile_keeps_both_and_the_case_follows(void **state)
     assert_string_equal(h_jstr(r->json, "profile"), "MP");
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT profile FROM cases WHERE id = %Q", id), "MP");
-    assert_int_equal(h_count(h, "SELECT count(*) FROM assessments WHERE case_id = %Q", id), 4);
+    assert_int_equal(h_count(h, "SELECT count(*) FROM assessments WHERE case_id = %Q", id), 5);
 }
 
 static void
@@ -447,14 +466,14 @@ diff_lists_exactly_the_changed_fields(void **state)
     h_free(put_ok(h, id, body_v1()));
     /* v2: qualification severity high→low, capacity needs changed (sensitive),
        framework topics changed, notes removed; the rest as in v1 */
-    json_t *b = json_pack("{s:[{s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s},{s:s,s:s},{s:s,s:s,s:s,s:[s]},"
-                          "{s:s,s:s}]}",
-                          "areas", "area", "qualification", "strengths", "Staplerschein", "needs",
-                          "Kein Berufsabschluss", "severity", "low", "area", "capacity",
-                          "strengths", SECRET_STRENGTH, "needs", "Therapie abgeschlossen",
-                          "severity", "medium", "area", "motivation", "severity", "low", "area",
-                          "framework", "needs", "Kinderbetreuung fehlt", "severity", "medium",
-                          "topics", "childcare", "area", "labour_market", "severity", "high");
+    json_t *b = json_pack(
+        "{s:[{s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s},{s:s,s:s},{s:s,s:s,s:s,s:[s]},"
+        "{s:s,s:s}],s:s}",
+        "areas", "area", "qualification", "strengths", "Staplerschein", "needs",
+        "Kein Berufsabschluss", "severity", "low", "area", "capacity", "strengths", SECRET_STRENGTH,
+        "needs", "Therapie abgeschlossen", "severity", "medium", "area", "motivation", "severity",
+        "low", "area", "framework", "needs", "Kinderbetreuung fehlt", "severity", "medium",
+        "topics", "childcare", "area", "labour_market", "severity", "high", "sensitive_notes", "");
     h_free(put_ok(h, id, b));
 
     long long audit = h_count(h, "SELECT count(*) FROM audit");

@@ -70,6 +70,42 @@ migrations_are_idempotent(void **state)
     assert_string_equal(db_backend(t->db), "sqlite");
 }
 
+/* Clients stored before migration 0002 get their search keys from its step
+ * in C; clients stored afterwards get them when inserted. */
+static void
+search_keys_are_filled_and_folded(void **state)
+{
+    struct t *t = *state;
+    assert_int_equal(db_jobcenter_insert(t->db, "jc_a", "A", 1), DB_NO_ROWS);
+    struct client_row c = { .id = "cl_1",
+                            .jobcenter_id = "jc_a",
+                            .customer_number = "123A456789",
+                            .first_name = "Şükrü",
+                            .last_name = "Müller-Łaś",
+                            .birth_date = "1970-01-01",
+                            .street = "S",
+                            .postcode = "10115",
+                            .city = "Berlin",
+                            .created_at = 1 };
+    assert_int_equal(db_client_insert(t->db, &c), DB_NO_ROWS);
+    char key[64];
+    const struct db_param p[] = { DB_TEXT("cl_1"), DB_PARAM_END };
+    const struct db_column k[] = { DB_COL_TEXT(key, sizeof key), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT last_key FROM clients WHERE id = $1", p, k),
+                     DB_ONE_ROW);
+    assert_string_equal(key, "mueller-las");
+    /* as if stored before the keys existed */
+    assert_int_equal(db_exec(t->db, "UPDATE clients SET last_key = NULL, first_key = NULL", NULL),
+                     DB_NO_ROWS);
+    assert_int_equal(db_clients_fill_keys(t->db), DB_NO_ROWS);
+    assert_int_equal(db_query_one(t->db,
+                                  "SELECT first_key || '/' || last_key FROM clients"
+                                  " WHERE id = $1",
+                                  p, k),
+                     DB_ONE_ROW);
+    assert_string_equal(key, "suekrue/mueller-las");
+}
+
 static void
 parameters_bind_by_name(void **state)
 {
@@ -274,6 +310,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(migrations_are_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(parameters_bind_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_keys_are_filled_and_folded, setup, teardown),
         cmocka_unit_test_setup_teardown(columns_are_typed, setup, teardown),
         cmocka_unit_test_setup_teardown(constraints_and_savepoints, setup, teardown),
         cmocka_unit_test_setup_teardown(protected_connection_refuses_ddl, setup, teardown),
