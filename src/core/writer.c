@@ -32,7 +32,55 @@ struct writer {
     bool stopping;
     bool closed; /* the thread has ended: new jobs fail at once */
     struct writer_stats stats;
+    /* the checkpointer: copies the write-ahead logs back into the files on a
+       connection of its own, so that commits of the writer seldom stop for it (and
+       with them every request waiting for its audit entry) */
+    struct db *ckpt_db;
+    pthread_t ckpt_thread;
+    bool ckpt_running;
 };
+
+/* How often the checkpointer looks: a batch of writes a few dozen times a second keeps
+   the logs short without costing anything noticeable. */
+enum { CHECKPOINT_EVERY_MS = 50 };
+
+static void *
+checkpointer_main(void *arg)
+{
+    struct writer *w = arg;
+    prctl(PR_SET_NAME, "lotse-ckpt", 0, 0, 0);
+    unsigned long long seen = 0;
+    long long last_ms = 0;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->has_room, &w->mu, &until);
+        unsigned long long batches = w->stats.batches;
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long now_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        /* woken by every batch (has_room), but at most one checkpoint per period */
+        if (w->stopping || batches == seen || now_ms - last_ms < CHECKPOINT_EVERY_MS)
+            continue;
+        seen = batches;
+        last_ms = now_ms;
+        pthread_mutex_unlock(&w->mu);
+        bool ok = db_checkpoint(w->ckpt_db) >= 0;
+        if (!ok)
+            log_msg(LOG_WARN, "checkpoint of the write-ahead log failed; will try again");
+        pthread_mutex_lock(&w->mu);
+        if (ok)
+            w->stats.checkpoints++;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
 
 static void
 run_batch(struct writer *w, struct write_job *batch)
@@ -173,6 +221,21 @@ writer_start(const char *url, size_t batch_max, unsigned linger_us, char *err, s
         free(w);
         return NULL;
     }
+    /* checkpoints on a connection of their own. The writer's commits still checkpoint
+       every 1000 pages (SQLite's default): only they can start the log afresh while
+       writes keep coming, and by then the checkpointer has copied nearly everything, so
+       that is quick */
+    char cerr[256] = "";
+    w->ckpt_db = db_open(url, cerr, sizeof cerr);
+    if (w->ckpt_db && pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w) == 0) {
+        w->ckpt_running = true;
+    } else {
+        log_msg(LOG_WARN, "no checkpoint thread (%s); commits checkpoint themselves",
+                cerr[0] ? cerr : "cannot start it");
+        if (w->ckpt_db)
+            db_close(w->ckpt_db);
+        w->ckpt_db = NULL;
+    }
     return w;
 }
 
@@ -258,6 +321,11 @@ writer_stop(struct writer *w)
     pthread_cond_broadcast(&w->has_room);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+    if (w->ckpt_running) {
+        pthread_join(w->ckpt_thread, NULL);
+        w->ckpt_running = false;
+        db_checkpoint(w->ckpt_db); /* leave short logs behind */
+    }
 }
 
 void
@@ -266,6 +334,8 @@ writer_free(struct writer *w)
     if (!w)
         return;
     db_close(w->db);
+    if (w->ckpt_db)
+        db_close(w->ckpt_db);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->has_work);
     pthread_cond_destroy(&w->has_room);

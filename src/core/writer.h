@@ -56,6 +56,7 @@ enum job_result writer_run_inline(struct db *db, enum job_result (*run)(struct d
 /* Counters for /metrics. */
 struct writer_stats {
     unsigned long long batches, jobs, failed_commits;
+    unsigned long long checkpoints; /* passive WAL checkpoints by the checkpoint thread */
     size_t queued;
 };
 void writer_get_stats(struct writer *w, struct writer_stats *out);

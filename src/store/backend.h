@@ -25,6 +25,8 @@ struct db_ops {
     enum db_status (*backup)(struct db *db, const char *path, char *err, size_t errlen);
     void (*bulk_mode)(struct db *db);
     void (*protect)(struct db *db);
+    /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
+    enum db_status (*checkpoint)(struct db *db);
     const char *migration_suffix; /* ".sqlite.sql" */
 };
 

@@ -268,6 +268,12 @@ db_backup(struct db *db, const char *path, char *err, size_t errlen)
     return db->ops->backup(db, path, err, errlen);
 }
 
+enum db_status
+db_checkpoint(struct db *db)
+{
+    return db->ops->checkpoint ? db->ops->checkpoint(db) : DB_NO_ROWS;
+}
+
 void
 db_bulk_mode(struct db *db)
 {

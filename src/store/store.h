@@ -162,6 +162,14 @@ void db_bulk_mode(struct db *db);
 /* How long a connection opened from now on waits for a lock (SQLite). */
 void db_set_busy_timeout(unsigned ms);
 
+/* SQLite's write-ahead log is copied back into the store by the committing
+ * connection every 1000 pages, which makes that commit (and everyone
+ * waiting for it) slow now and then. The writer's checkpoint thread calls
+ * this often on a connection of its own: a passive checkpoint of every
+ * attached file, blocking nobody, so the commits find little left to copy.
+ * A no-op for a store without such a log. */
+enum db_status db_checkpoint(struct db *db);
+
 /* Refuse DDL and ATTACH from now on (request handling). */
 void db_protect(struct db *db);
 

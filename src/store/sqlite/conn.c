@@ -492,6 +492,16 @@ sq_protect(struct db *db)
     ((struct sqlite_db *)db)->protected_ = true;
 }
 
+static enum db_status
+sq_checkpoint(struct db *db)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    /* NULL: every attached database; PASSIVE: copy what no reader still needs, wait for
+       nobody */
+    int rc = sqlite3_wal_checkpoint_v2(s->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? DB_NO_ROWS : DB_HARD_ERROR;
+}
+
 const struct db_ops sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -507,5 +517,6 @@ const struct db_ops sqlite_ops = {
     .backup = sq_backup,
     .bulk_mode = sq_bulk_mode,
     .protect = sq_protect,
+    .checkpoint = sq_checkpoint,
     .migration_suffix = ".sqlite.sql",
 };
