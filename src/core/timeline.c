@@ -122,7 +122,7 @@ timeline_get(struct core_ctx *ctx, const char *case_id, const char *kind, int li
 }
 
 enum core_result
-case_overview(struct core_ctx *ctx, const char *case_id, const char *kind, json_t **view,
+case_overview(struct core_ctx *ctx, const char *case_id, const char *kind, int limit, json_t **view,
               struct problem *pb)
 {
     struct case_ref ref;
@@ -130,12 +130,16 @@ case_overview(struct core_ctx *ctx, const char *case_id, const char *kind, json_
         return pb->result;
     if (!kind_ok(kind))
         kind = NULL; /* a page filter that is not one shows everything */
-    json_t *items = load(ctx, &ref, kind, TIMELINE_LIMIT_DEFAULT);
+    json_t *items = load(ctx, &ref, kind, limit + 1); /* one more: are there older ones? */
     if (!items)
         return problem_set(pb, CORE_ERROR, NULL, NULL);
+    bool more = json_array_size(items) > (size_t)limit;
+    if (more)
+        json_array_remove(items, (size_t)limit);
     json_t *v = json_object();
     json_object_set_new(v, "case", case_view(&ref.row));
     json_object_set_new(v, "timeline", items);
+    json_object_set_new(v, "more", json_boolean(more));
     char today[11];
     date_format(ref.today, today);
     int64_t open = 0, overdue = 0;

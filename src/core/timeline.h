@@ -13,6 +13,8 @@
 extern const char *const timeline_kinds[];
 
 enum { TIMELINE_LIMIT_DEFAULT = 200, TIMELINE_LIMIT_MAX = 1000 };
+/* The case page shows the newest events; the whole history on request. */
+enum { TIMELINE_PAGE = 50 };
 
 /* *VIEW = {items:[{at,kind,id,date,...}]}; KIND NULL or one of
  * timeline_kinds (422 otherwise). Audited as "case.timeline". */
@@ -22,7 +24,8 @@ enum core_result timeline_get(struct core_ctx *ctx, const char *case_id, const c
 /* *VIEW = {case, timeline:[...], next_appointment, open_steps, overdue_steps}
  * for the case page; the same access as reading the case. Audited as
  * "case.read". */
+/* LIMIT events at most; *VIEW has "more": true when there are older ones. */
 enum core_result case_overview(struct core_ctx *ctx, const char *case_id, const char *kind,
-                               json_t **view, struct problem *pb);
+                               int limit, json_t **view, struct problem *pb);
 
 #endif

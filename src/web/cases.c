@@ -318,7 +318,10 @@ case_page(struct request *req, const char *id, const struct problem *form_pb, js
     const char *kind = http_query(req, "kind");
     if (kind && !kind[0])
         kind = NULL;
-    if (case_overview(&req->core, id, kind, &v, &pb) != CORE_OK)
+    const char *all = http_query(req, "all");
+    bool whole = all && strcmp(all, "1") == 0;
+    if (case_overview(&req->core, id, kind, whole ? TIMELINE_LIMIT_MAX : TIMELINE_PAGE, &v, &pb) !=
+        CORE_OK)
         return reply_problem(req, &pb);
     json_t *view = json_object_get(v, "case");
     decorate_case(req, view);

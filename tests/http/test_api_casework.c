@@ -374,6 +374,30 @@ timeline_shows_the_history_filtered_by_kind(void **state)
     r = h_api(h, "GET", path(h, "/api/v1/cases/%s/timeline", id), h_token(h, "fm2"), NULL);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
+    /* the case page shows the newest 50 events and the rest on request */
+    const char *busy = h_sql_str(h,
+                                 "SELECT case_id FROM notes GROUP BY case_id HAVING count(*) > 60"
+                                 " AND case_id IN (SELECT id FROM cases WHERE case_manager_id = %Q)"
+                                 " LIMIT 1",
+                                 h_user_id(h, "fm1"));
+    if (busy) {
+        r = h_browse(h, "GET", path(h, "/cases/%s", busy), fm1.cookies, NULL);
+        EXPECT_STATUS(r, 200);
+        size_t shown = 0;
+        for (const char *q = r->body; (q = strstr(q, "lotse-timeline__item")); q++)
+            shown++;
+        assert_int_equal(shown, 50);
+        assert_non_null(strstr(r->body, "?all=1"));
+        h_free(r);
+        r = h_browse(h, "GET", path(h, "/cases/%s?all=1", busy), fm1.cookies, NULL);
+        EXPECT_STATUS(r, 200);
+        h_expect_html(r);
+        shown = 0;
+        for (const char *q = r->body; (q = strstr(q, "lotse-timeline__item")); q++)
+            shown++;
+        assert_true(shown > 60);
+        h_free(r);
+    }
     /* the case page shows the history */
     r = h_browse(h, "GET", path(h, "/cases/%s", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
