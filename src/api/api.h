@@ -21,6 +21,8 @@ bool api_input_collect(struct request *req, const struct field *fields, void *ou
 /* Answer a deferred write: 201/200 with req's view or the problem. */
 enum http_result api_reply_created(struct request *req);
 enum http_result api_reply_ok(struct request *req);
+/* 204 without a body, or the problem (the deferred arg is a struct api_write). */
+enum http_result api_reply_no_content(struct request *req);
 /* limit and cursor query parameters; false (reply set) when malformed. */
 bool api_paging(struct request *req, int *limit, const char **cursor);
 

@@ -48,6 +48,17 @@ api_reply_ok(struct request *req)
     return reply_write(req, 200);
 }
 
+enum http_result
+api_reply_no_content(struct request *req)
+{
+    struct api_write *w = req->deferred_arg;
+    if (req->deferred_result == CORE_OK)
+        return reply_bytes(req, 204, "text/plain", "", 0);
+    if (w->pb.result == CORE_OK)
+        problem_set(&w->pb, req->deferred_result, NULL, NULL);
+    return reply_problem(req, &w->pb);
+}
+
 bool
 api_paging(struct request *req, int *limit, const char **cursor)
 {

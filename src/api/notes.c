@@ -127,21 +127,10 @@ template_remove(struct core_ctx *ctx, void *arg)
     return text_templates_delete(ctx, w->id, &w->pb);
 }
 
-static enum http_result
-template_removed(struct request *req)
-{
-    struct api_write *w = req->deferred_arg;
-    if (req->deferred_result == CORE_OK)
-        return reply_bytes(req, 204, "text/plain", "", 0);
-    if (w->pb.result == CORE_OK)
-        problem_set(&w->pb, req->deferred_result, NULL, NULL);
-    return reply_problem(req, &w->pb);
-}
-
 enum http_result
 api_template_delete(struct request *req)
 {
     struct api_write *w = arena_alloc(&req->arena, sizeof *w);
     w->id = req->args[0];
-    return http_write(req, template_remove, w, template_removed);
+    return http_write(req, template_remove, w, api_reply_no_content);
 }

@@ -64,23 +64,12 @@ revoke_run(struct core_ctx *ctx, void *arg)
     return team_deputy_revoke(ctx, w->id, &w->pb);
 }
 
-static enum http_result
-revoke_done(struct request *req)
-{
-    struct api_write *w = req->deferred_arg;
-    if (req->deferred_result == CORE_OK)
-        return reply_bytes(req, 204, "text/plain", "", 0);
-    if (w->pb.result == CORE_OK)
-        problem_set(&w->pb, req->deferred_result, NULL, NULL);
-    return reply_problem(req, &w->pb);
-}
-
 enum http_result
 api_deputy_delete(struct request *req)
 {
     struct api_write *w = arena_alloc(&req->arena, sizeof *w);
     w->id = req->args[0];
-    return http_write(req, revoke_run, w, revoke_done);
+    return http_write(req, revoke_run, w, api_reply_no_content);
 }
 
 enum http_result

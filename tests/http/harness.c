@@ -175,6 +175,18 @@ h_keep(struct harness *h, void *p)
 }
 
 char *
+h_printf(struct harness *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        abort(); /* out of memory */
+    va_end(ap);
+    return h_keep(h, s);
+}
+
+char *
 h_strdup(struct harness *h, const char *s)
 {
     return h_keep(h, xstrdup(s));

@@ -112,6 +112,8 @@ int h_exit_code(int cmocka_failures);
  * h_keep() takes P (malloc'd) and returns it. */
 void *h_keep(struct harness *h, void *p);
 char *h_strdup(struct harness *h, const char *s);
+/* printf into memory kept by the harness (paths, bodies). */
+char *h_printf(struct harness *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* METHOD PATH with HEADERS (NULL-terminated "Name: value" strings, or NULL)
  * and BODY of BODY_LEN bytes (NULL: none). Never NULL; free with h_free()

@@ -99,20 +99,12 @@ body_at(const char *start, bool legal_notice, const char *purpose)
     return b;
 }
 
-static const char *
-path_of(struct harness *h, const char *fmt, const char *id)
-{
-    char p[160];
-    snprintf(p, sizeof p, fmt, id);
-    return h_strdup(h, p);
-}
-
 /* A new appointment of case KASE starting at START; its id. */
 static const char *
 new_appointment(struct harness *h, const char *kase, const char *start, bool legal_notice)
 {
     struct h_resp *r =
-        h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"),
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"),
                body_at(start, legal_notice, legal_notice ? "placement" : NULL));
     EXPECT_STATUS(r, 201);
     const char *id = h_strdup(h, h_jstr(r->json, "id"));
@@ -138,7 +130,7 @@ create_answers_the_view_and_is_audited(void **state)
     json_t *b = body_at(start, true, "vocational_guidance");
     json_object_set_new(b, "location", json_string("Raum 1.23"));
     struct h_resp *r =
-        h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"), b);
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 201);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.create", "fm1");
     assert_non_null(h_jstr(r->json, "id"));
@@ -169,7 +161,7 @@ create_answers_the_view_and_is_audited(void **state)
     /* topics and purpose are optional without a notice */
     json_t *minimal = json_pack("{s:s,s:i,s:s,s:b}", "start", instant_in(DAY), "minutes", 5,
                                 "channel", "video", "legal_notice", 0);
-    r = h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"),
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", kase), h_token(h, "fm1"),
                minimal);
     EXPECT_STATUS(r, 201);
     assert_int_equal(json_array_size(h_jget(r->json, "topics")), 0);
@@ -182,7 +174,7 @@ create_lists_every_bad_field_and_stores_nothing(void **state)
 {
     struct harness *h = *state;
     const char *kase = demo_case(h, "fm1", "active", 0);
-    const char *path = path_of(h, "/api/v1/cases/%s/appointments", kase);
+    const char *path = h_printf(h, "/api/v1/cases/%s/appointments", kase);
     struct h_snap before;
     h_snap_take(h, &before);
 
@@ -237,7 +229,7 @@ unknown_field_or_no_object_is_400(void **state)
 {
     struct harness *h = *state;
     const char *kase = demo_case(h, "fm1", "active", 0);
-    const char *path = path_of(h, "/api/v1/cases/%s/appointments", kase);
+    const char *path = h_printf(h, "/api/v1/cases/%s/appointments", kase);
     struct h_snap before;
     h_snap_take(h, &before);
     json_t *b = body_at(instant_in(DAY), false, NULL);
@@ -260,8 +252,8 @@ access_follows_the_case(void **state)
     const char *foreign = demo_case(h, "fm4", "active", 0);
     struct h_snap before;
     h_snap_take(h, &before);
-    const char *create = path_of(h, "/api/v1/cases/%s/appointments", kase);
-    const char *show = path_of(h, "/api/v1/appointments/%s", appt);
+    const char *create = h_printf(h, "/api/v1/cases/%s/appointments", kase);
+    const char *show = h_printf(h, "/api/v1/appointments/%s", appt);
 
     struct h_resp *r =
         h_apij(h, "POST", create, h_token(h, "fm2"), body_at(instant_in(DAY), false, NULL));
@@ -286,7 +278,7 @@ access_follows_the_case(void **state)
     r = h_api(h, "PATCH", show, h_token(h, "fm4"), "{\"attendance\":\"cancelled\"}");
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
-    r = h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", foreign), h_token(h, "fm1"),
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", foreign), h_token(h, "fm1"),
                body_at(instant_in(DAY), false, NULL));
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
@@ -319,12 +311,12 @@ closed_or_referred_case_is_409(void **state)
                                      h_user_id(h, "fm1"));
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", closed),
+    struct h_resp *r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", closed),
                               h_token(h, "fm1"), body_at(instant_in(DAY), false, NULL));
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     if (referred) {
-        r = h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/appointments", referred),
+        r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/appointments", referred),
                    h_token(h, "fm1"), body_at(instant_in(DAY), false, NULL));
         EXPECT_PROBLEM(r, 409, "case_not_active");
         h_free(r);
@@ -332,7 +324,7 @@ closed_or_referred_case_is_409(void **state)
     EXPECT_NOTHING_STORED(h, &before);
     /* reading a closed case's appointments is fine */
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path_of(h, "/api/v1/cases/%s/appointments", closed), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/appointments", closed), h_token(h, "fm1"),
               NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.list", "fm1");
@@ -349,7 +341,7 @@ list_is_latest_first_paged_and_audited(void **state)
     const char *a = new_appointment(h, kase, instant_in(DAY), false);
     const char *b = new_appointment(h, kase, instant_in(5 * DAY), false);
     const char *c = new_appointment(h, kase, instant_in(-HOUR), false);
-    const char *path = path_of(h, "/api/v1/cases/%s/appointments", kase);
+    const char *path = h_printf(h, "/api/v1/cases/%s/appointments", kase);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r = h_api(h, "GET", path, h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
@@ -393,7 +385,7 @@ show_is_audited(void **state)
     const char *appt = new_appointment(h, kase, instant_in(DAY), true);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r =
-        h_api(h, "GET", path_of(h, "/api/v1/appointments/%s", appt), h_token(h, "fm1"), NULL);
+        h_api(h, "GET", h_printf(h, "/api/v1/appointments/%s", appt), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.read", "fm1");
     assert_string_equal(h_jstr(r->json, "id"), appt);
@@ -410,7 +402,7 @@ attendance_before_the_start_is_refused_but_cancelling_is_not(void **state)
     struct harness *h = *state;
     const char *kase = demo_case(h, "fm1", "active", 2);
     const char *appt = new_appointment(h, kase, instant_in(2 * DAY), false);
-    const char *path = path_of(h, "/api/v1/appointments/%s", appt);
+    const char *path = h_printf(h, "/api/v1/appointments/%s", appt);
     struct h_snap before;
     h_snap_take(h, &before);
     static const char *const early[] = { "attended", "excused", "missed", NULL };
@@ -452,7 +444,7 @@ missed_counts_a_failed_contact_and_attended_resets_it(void **state)
     assert_int_equal(failed_contacts(h, kase), 0);
 
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", first),
+    struct h_resp *r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", first),
                              h_token(h, "fm1"), "{\"attendance\":\"missed\"}");
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.attendance", "fm1");
@@ -460,25 +452,25 @@ missed_counts_a_failed_contact_and_attended_resets_it(void **state)
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 1);
     /* the same outcome again counts nothing */
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
               "{\"attendance\":\"missed\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 1);
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
               "{\"attendance\":\"missed\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 2);
     /* a correction to excused takes that failed contact back */
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
               "{\"attendance\":\"excused\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 1);
     /* a correction to attended resets the count and is audited as a correction */
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
               "{\"attendance\":\"attended\"}");
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.attendance", "fm1");
@@ -493,7 +485,7 @@ missed_counts_a_failed_contact_and_attended_resets_it(void **state)
                              first, h_user_id(h, "fm1")),
                      1);
     /* a no-show after the client was last reached counts; one before it would not */
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", second), h_token(h, "fm1"),
               "{\"attendance\":\"missed\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
@@ -507,13 +499,13 @@ closed_case_refuses_attendance(void **state)
     const char *kase = fresh_case(h);
     const char *appt = new_appointment(h, kase, instant_in(-HOUR), false);
     struct h_resp *r =
-        h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/close", kase), h_token(h, "fm1"),
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/close", kase), h_token(h, "fm1"),
                json_pack("{s:s,s:s}", "date", h_day(0), "reason", "need_ended"));
     EXPECT_STATUS(r, 200);
     h_free(r);
     struct h_snap before;
     h_snap_take(h, &before);
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", appt), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", appt), h_token(h, "fm1"),
               "{\"attendance\":\"missed\"}");
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
@@ -527,7 +519,7 @@ fourth_legal_notice_within_four_weeks_is_stored_with_a_warning(void **state)
 {
     struct harness *h = *state;
     const char *kase = fresh_case(h);
-    const char *path = path_of(h, "/api/v1/cases/%s/appointments", kase);
+    const char *path = h_printf(h, "/api/v1/cases/%s/appointments", kase);
     static const int days[] = { 1, 8, 15 };
     for (int i = 0; i < 3; i++) {
         struct h_resp *r = h_apij(h, "POST", path, h_token(h, "fm1"),
@@ -565,11 +557,11 @@ fourth_legal_notice_within_four_weeks_is_stored_with_a_warning(void **state)
                                   "SELECT id FROM appointments WHERE case_id = %Q AND"
                                   " legal_notice = 1 ORDER BY start_at LIMIT 1",
                                   kase);
-    r = h_api(h, "PATCH", path_of(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
+    r = h_api(h, "PATCH", h_printf(h, "/api/v1/appointments/%s", first), h_token(h, "fm1"),
               "{\"attendance\":\"cancelled\"}");
     EXPECT_STATUS(r, 200);
     h_free(r);
-    r = h_api(h, "GET", path_of(h, "/api/v1/appointments/%s", fourth), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/appointments/%s", fourth), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     assert_int_equal(json_array_size(h_jget(r->json, "warnings")), 0);
     h_free(r);
@@ -584,7 +576,7 @@ form_is_prefilled_and_audited(void **state)
     const char *kase = demo_case(h, "fm1", "active", 3);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r =
-        h_browse(h, "GET", path_of(h, "/cases/%s/appointments/new", kase), fm1.cookies, NULL);
+        h_browse(h, "GET", h_printf(h, "/cases/%s/appointments/new", kase), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.read", "fm1");
@@ -613,12 +605,12 @@ form_is_prefilled_and_audited(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     r = h_browse(h, "GET",
-                 path_of(h, "/cases/%s/appointments/new", demo_case(h, "fm2", "active", 0)),
+                 h_printf(h, "/cases/%s/appointments/new", demo_case(h, "fm2", "active", 0)),
                  fm1.cookies, NULL);
     EXPECT_STATUS(r, 403);
     h_free(r);
     r = h_browse(h, "GET",
-                 path_of(h, "/cases/%s/appointments/new", demo_case(h, "fm1", "closed", 0)),
+                 h_printf(h, "/cases/%s/appointments/new", demo_case(h, "fm1", "closed", 0)),
                  fm1.cookies, NULL);
     EXPECT_STATUS(r, 409);
     h_expect_html(r);
@@ -663,7 +655,7 @@ form_creates_an_appointment(void **state)
                             "/",
                             NULL };
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_browse(h, "POST", path_of(h, "/cases/%s/appointments", kase), fm1.cookies,
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/appointments", kase), fm1.cookies,
                                 h_form(h, pairs));
     EXPECT_STATUS(r, 303);
     EXPECT_ONE_AUDIT(h, audit, r, "appointment.create", "fm1");
@@ -713,7 +705,7 @@ form_needs_the_csrf_token(void **state)
                             "30",   "channel",     "in_person", NULL };
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_browse(h, "POST", path_of(h, "/cases/%s/appointments", kase), fm1.cookies,
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/appointments", kase), fm1.cookies,
                                 h_form(h, pairs));
     EXPECT_STATUS(r, 403);
     h_free(r);
@@ -723,7 +715,7 @@ form_needs_the_csrf_token(void **state)
                             "minutes", "30",
                             "channel", "in_person",
                             NULL };
-    r = h_browse(h, "POST", path_of(h, "/cases/%s/appointments", kase), fm1.cookies,
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/appointments", kase), fm1.cookies,
                  h_form(h, wrong));
     EXPECT_STATUS(r, 403);
     h_free(r);
@@ -756,7 +748,7 @@ form_error_page_keeps_the_input(void **state)
     h_snap_take(h, &before);
     long long appointments =
         h_count(h, "SELECT count(*) FROM appointments WHERE case_id = %Q", kase);
-    struct h_resp *r = h_browse(h, "POST", path_of(h, "/cases/%s/appointments", kase), fm1.cookies,
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/appointments", kase), fm1.cookies,
                                 h_form(h, pairs));
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
@@ -783,7 +775,7 @@ form_error_page_keeps_the_input(void **state)
     /* a time too far back is shown at the date field */
     const char *back[] = { "_csrf",   fm1.csrf, "date",    de_date(h, -5), "time", "09:00",
                            "minutes", "30",     "channel", "video",        NULL };
-    r = h_browse(h, "POST", path_of(h, "/cases/%s/appointments", kase), fm1.cookies,
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/appointments", kase), fm1.cookies,
                  h_form(h, back));
     EXPECT_STATUS(r, 422);
     assert_non_null(strstr(r->body, "id=\"date-error\""));
@@ -801,28 +793,28 @@ attendance_form_records_a_missed_appointment_in_two_clicks(void **state)
     const char *future = new_appointment(h, kase, instant_in(2 * DAY), false);
     /* the worklist links here */
     struct h_resp *r =
-        h_browse(h, "GET", path_of(h, "/appointments/%s?return=/", appt), fm1.cookies, NULL);
+        h_browse(h, "GET", h_printf(h, "/appointments/%s?return=/", appt), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "value=\"missed\""));
     assert_non_null(strstr(r->body, "name=\"return\" value=\"/\""));
     h_free(r);
     /* a page for a future appointment offers only to cancel it */
-    r = h_browse(h, "GET", path_of(h, "/appointments/%s", future), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/appointments/%s", future), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     assert_null(strstr(r->body, "value=\"missed\""));
     assert_non_null(strstr(r->body, "value=\"cancelled\""));
     h_free(r);
     /* another return target than "/" or the case is ignored */
-    r = h_browse(h, "GET", path_of(h, "/appointments/%s?return=//evil.example", appt), fm1.cookies,
+    r = h_browse(h, "GET", h_printf(h, "/appointments/%s?return=//evil.example", appt), fm1.cookies,
                  NULL);
     EXPECT_STATUS(r, 200);
     assert_null(strstr(r->body, "value=\"//evil.example\""));
     assert_null(strstr(r->body, "href=\"//evil.example\""));
     h_free(r);
 
-    const char *path = path_of(h, "/appointments/%s/attendance", appt);
+    const char *path = h_printf(h, "/appointments/%s/attendance", appt);
     struct h_snap before;
     h_snap_take(h, &before);
     r = h_browse(h, "POST", path, fm1.cookies,
@@ -847,7 +839,7 @@ attendance_form_records_a_missed_appointment_in_two_clicks(void **state)
     h_expect_html(r);
     assert_non_null(strstr(r->body, "href=\"#attendance\""));
     h_free(r);
-    r = h_browse(h, "POST", path_of(h, "/appointments/%s/attendance", future), fm1.cookies,
+    r = h_browse(h, "POST", h_printf(h, "/appointments/%s/attendance", future), fm1.cookies,
                  h_form(h, (const char *[]){ "_csrf", fm1.csrf, "attendance", "missed", NULL }));
     EXPECT_STATUS(r, 422);
     assert_non_null(strstr(r->body, "id=\"attendance-error\""));
@@ -855,7 +847,7 @@ attendance_form_records_a_missed_appointment_in_two_clicks(void **state)
     /* without return: back to the appointment's page */
     r = h_browse(h, "POST", path, fm1.cookies,
                  h_form(h, (const char *[]){ "_csrf", fm1.csrf, "attendance", "attended", NULL }));
-    h_expect_redirect(r, path_of(h, "/appointments/%s?saved=1", appt));
+    h_expect_redirect(r, h_printf(h, "/appointments/%s?saved=1", appt));
     h_free(r);
     assert_int_equal(failed_contacts(h, kase), 0);
 }

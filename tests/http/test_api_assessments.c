@@ -48,14 +48,6 @@ active_case(struct harness *h, int n)
     return made[n];
 }
 
-static const char *
-path(struct harness *h, const char *fmt, const char *id)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, fmt, id);
-    return h_strdup(h, buf);
-}
-
 /* A full first version: needs in qualification (high), capacity (medium)
  * and framework (medium) → EP; secrets in the capacity area and the notes. */
 static json_t *
@@ -92,7 +84,7 @@ static struct h_resp *
 put_ok(struct harness *h, const char *id, json_t *body)
 {
     struct h_resp *r =
-        h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), body);
+        h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), body);
     EXPECT_STATUS(r, 200);
     return r;
 }
@@ -180,7 +172,7 @@ put_v2_with_explicit_profile_keeps_both_and_the_case_follows(void **state)
                      1);
     /* a stale base version is refused; an empty string clears the notes */
     b = json_pack("{s:[],s:i}", "areas", "base_version", 1);
-    r = h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
+    r = h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
     EXPECT_PROBLEM(r, 409, "assessment_changed");
     h_free(r);
     b = json_pack("{s:[{s:s,s:s,s:s}],s:s,s:s,s:i}", "areas", "area", "motivation", "severity",
@@ -224,15 +216,15 @@ bad_input_is_one_422_listing_every_field_and_stores_nothing(void **state)
                           "framework", "severity", "low", "topics", "pets", "profile", "XX");
     free(long_text);
     struct h_resp *r =
-        h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
+        h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
     EXPECT_ERRORS(r, "areas[1].area", "areas[2].area", "areas[3].severity", "areas[3].strengths",
                   "areas[4].topics", "areas[5].topics", "profile");
     h_free(r);
     /* areas missing or not a list */
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), "{}");
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), "{}");
     EXPECT_ERRORS(r, "areas");
     h_free(r);
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
               "{\"areas\":{\"area\":\"capacity\"}}");
     EXPECT_ERRORS(r, "areas");
     h_free(r);
@@ -242,7 +234,7 @@ bad_input_is_one_422_listing_every_field_and_stores_nothing(void **state)
     notes[10001] = '\0';
     b = json_pack("{s:[],s:s}", "areas", "sensitive_notes", notes);
     free(notes);
-    r = h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
+    r = h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), b);
     EXPECT_ERRORS(r, "sensitive_notes");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -255,16 +247,16 @@ unknown_fields_are_400_and_store_nothing(void **state)
     const char *id = active_case(h, 2);
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id),
+    struct h_resp *r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id),
                              h_token(h, "fm1"), "{\"areas\":[],\"mood\":\"good\"}");
     EXPECT_PROBLEM(r, 400, NULL);
     h_free(r);
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
               "{\"areas\":[{\"area\":\"capacity\",\"severity\":\"low\",\"diagnosis\":\"x\"}]}");
     EXPECT_PROBLEM(r, 400, NULL);
     assert_non_null(strstr(h_jstr(r->json, "detail"), "areas[0].diagnosis"));
     h_free(r);
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), "[]");
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), "[]");
     EXPECT_PROBLEM(r, 400, NULL);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -291,15 +283,16 @@ other_case_managers_get_403_break_glass_and_other_jobcenters_404(void **state)
         expect_no_secrets(r);
         h_free(r);
     }
-    struct h_resp *r =
-        h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm2"), body_v1());
+    struct h_resp *r = h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id),
+                              h_token(h, "fm2"), body_v1());
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
-    r = h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm4"), body_v1());
+    r = h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm4"),
+               body_v1());
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
     /* refusal comes before validation: no field errors about someone else's case */
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm4"),
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm4"),
               "{\"areas\":[{\"area\":\"x\"}]}");
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
@@ -321,25 +314,25 @@ closed_case_is_409_for_put_and_still_readable(void **state)
     assert_non_null(id);
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r =
-        h_apij(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), body_v1());
+    struct h_resp *r = h_apij(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id),
+                              h_token(h, "fm1"), body_v1());
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     /* the conflict comes before field errors too */
-    r = h_api(h, "PUT", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
+    r = h_api(h, "PUT", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"),
               "{\"areas\":[{\"area\":\"x\"}]}");
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
     /* reads work on a closed case: it has no assessment */
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     assert_string_equal(h_jstr(r->json, "detail"), "No assessment yet.");
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
     h_free(r);
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/versions", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/versions", id), h_token(h, "fm1"),
               NULL);
     EXPECT_STATUS(r, 200);
     assert_int_equal(json_array_size(h_jget(r->json, "items")), 0);
@@ -361,7 +354,7 @@ get_withholds_sensitive_content_unless_asked_and_audits_it(void **state)
 
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r =
-        h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), NULL);
+        h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment", id), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
     assert_null(strstr(last_audit_detail(h), "sensitive"));
@@ -372,7 +365,7 @@ get_withholds_sensitive_content_unless_asked_and_audits_it(void **state)
 
     /* version 1 without ?sensitive: the secrets stay on the server */
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?version=1", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?version=1", id), h_token(h, "fm1"),
               NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -384,7 +377,7 @@ get_withholds_sensitive_content_unless_asked_and_audits_it(void **state)
 
     /* with ?sensitive=true they come, and the audit entry says so */
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?version=1&sensitive=true", id),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?version=1&sensitive=true", id),
               h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -396,24 +389,24 @@ get_withholds_sensitive_content_unless_asked_and_audits_it(void **state)
     h_free(r);
 
     /* bad and unknown versions */
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?version=abc", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?version=abc", id),
+              h_token(h, "fm1"), NULL);
+    EXPECT_ERRORS(r, "version");
+    h_free(r);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?version=0", id), h_token(h, "fm1"),
               NULL);
     EXPECT_ERRORS(r, "version");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?version=0", id), h_token(h, "fm1"),
-              NULL);
-    EXPECT_ERRORS(r, "version");
-    h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?sensitive=maybe", id),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?sensitive=maybe", id),
               h_token(h, "fm1"), NULL);
     EXPECT_ERRORS(r, "sensitive");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment?version=9", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment?version=9", id), h_token(h, "fm1"),
               NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
     /* a case without any assessment */
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment", active_case(h, 9)),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment", active_case(h, 9)),
               h_token(h, "fm1"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
@@ -427,7 +420,7 @@ versions_are_listed_newest_first(void **state)
     h_free(put_ok(h, id, body_v1()));
     h_free(put_ok(h, id, json_pack("{s:[],s:s}", "areas", "profile", "UP")));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/versions", id),
+    struct h_resp *r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/versions", id),
                              h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.list", "fm1");
@@ -477,8 +470,9 @@ diff_lists_exactly_the_changed_fields(void **state)
     h_free(put_ok(h, id, b));
 
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/diff?from=1&to=2", id),
-                             h_token(h, "fm1"), NULL);
+    struct h_resp *r =
+        h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/diff?from=1&to=2", id),
+              h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.diff", "fm1");
     assert_null(strstr(last_audit_detail(h), "sensitive"));
@@ -511,7 +505,8 @@ diff_lists_exactly_the_changed_fields(void **state)
 
     /* with ?sensitive=true the sensitive changes carry their content */
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/diff?from=1&to=2&sensitive=true", id),
+    r = h_api(h, "GET",
+              h_printf(h, "/api/v1/cases/%s/assessment/diff?from=1&to=2&sensitive=true", id),
               h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.diff", "fm1");
@@ -522,16 +517,16 @@ diff_lists_exactly_the_changed_fields(void **state)
     h_free(r);
 
     /* the same version: no changes; bad and unknown versions */
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/diff?from=2&to=2", id),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/diff?from=2&to=2", id),
               h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     assert_int_equal(json_array_size(h_jget(r->json, "changes")), 0);
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/diff?to=x", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/diff?to=x", id), h_token(h, "fm1"),
               NULL);
     EXPECT_ERRORS(r, "from", "to");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/assessment/diff?from=1&to=7", id),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/assessment/diff?from=1&to=7", id),
               h_token(h, "fm1"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
@@ -546,7 +541,8 @@ page_collapses_sensitive_parts_and_shows_them_on_request(void **state)
     const char *id = active_case(h, 6);
     h_free(put_ok(h, id, body_v1()));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_browse(h, "GET", path(h, "/cases/%s/assessment", id), fm1.cookies, NULL);
+    struct h_resp *r =
+        h_browse(h, "GET", h_printf(h, "/cases/%s/assessment", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -558,8 +554,8 @@ page_collapses_sensitive_parts_and_shows_them_on_request(void **state)
     h_free(r);
 
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment?version=1&sensitive=1", id), fm1.cookies,
-                 NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment?version=1&sensitive=1", id),
+                 fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -571,13 +567,14 @@ page_collapses_sensitive_parts_and_shows_them_on_request(void **state)
     /* another case manager: refused, nothing shown */
     struct h_browser fm2;
     h_sign_in(h, &fm2, "fm2");
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment?sensitive=1", id), fm2.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment?sensitive=1", id), fm2.cookies, NULL);
     EXPECT_STATUS(r, 403);
     expect_no_secrets(r);
     h_free(r);
 
     /* without an assessment: the explanation and the button */
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment", active_case(h, 9)), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment", active_case(h, 9)), fm1.cookies,
+                 NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "/assessment/edit"));
@@ -592,7 +589,7 @@ edit_form_is_prefilled_but_sensitive_parts_only_on_request(void **state)
     h_free(put_ok(h, id, body_v1()));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
     struct h_resp *r =
-        h_browse(h, "GET", path(h, "/cases/%s/assessment/edit", id), fm1.cookies, NULL);
+        h_browse(h, "GET", h_printf(h, "/cases/%s/assessment/edit", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -606,7 +603,8 @@ edit_form_is_prefilled_but_sensitive_parts_only_on_request(void **state)
     h_free(r);
 
     audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment/edit?sensitive=1", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment/edit?sensitive=1", id), fm1.cookies,
+                 NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.read", "fm1");
@@ -653,9 +651,9 @@ saving_without_loading_keeps_the_sensitive_content(void **state)
     const char *id = active_case(h, 8);
     h_free(put_ok(h, id, body_v1()));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = h_browse(h, "POST", path(h, "/cases/%s/assessment", id), fm1.cookies,
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/assessment", id), fm1.cookies,
                                 save_form(h, fm1.csrf, "keep", "Gabelstapler, Lager"));
-    h_expect_redirect(r, path(h, "/cases/%s/assessment", id));
+    h_expect_redirect(r, h_printf(h, "/cases/%s/assessment", id));
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.update", "fm1");
     h_free(r);
     assert_int_equal(h_count(h, "SELECT max(version) FROM assessments WHERE case_id = %Q", id), 2);
@@ -682,9 +680,9 @@ saving_without_loading_keeps_the_sensitive_content(void **state)
     assert_string_equal(h_sql_str(h, "SELECT profile FROM cases WHERE id = %Q", id), "EP");
 
     /* in edit mode (the sensitive parts were loaded) empty fields clear them */
-    r = h_browse(h, "POST", path(h, "/cases/%s/assessment", id), fm1.cookies,
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/assessment", id), fm1.cookies,
                  save_form(h, fm1.csrf, "edit", "Gabelstapler"));
-    h_expect_redirect(r, path(h, "/cases/%s/assessment", id));
+    h_expect_redirect(r, h_printf(h, "/cases/%s/assessment", id));
     h_free(r);
     assert_int_equal(h_count(h,
                              "SELECT count(*) FROM assessments WHERE case_id = %Q AND version = 3"
@@ -727,7 +725,8 @@ error_page_keeps_the_input_and_stores_nothing(void **state)
     memcpy(body + n, "&qualification.strengths=", 25);
     memset(body + n + 25, 'z', 5001);
     body[n + 25 + 5001] = '\0';
-    struct h_resp *r = h_browse(h, "POST", path(h, "/cases/%s/assessment", id), fm1.cookies, body);
+    struct h_resp *r =
+        h_browse(h, "POST", h_printf(h, "/cases/%s/assessment", id), fm1.cookies, body);
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "Typed-Motivation-Text"));             /* input kept */
@@ -748,11 +747,11 @@ saving_needs_the_csrf_token(void **state)
     const char *id = active_case(h, 8);
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_browse(h, "POST", path(h, "/cases/%s/assessment", id), fm1.cookies,
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/assessment", id), fm1.cookies,
                                 save_form(h, NULL, "edit", "Ohne Token"));
     EXPECT_STATUS(r, 403);
     h_free(r);
-    r = h_browse(h, "POST", path(h, "/cases/%s/assessment", id), fm1.cookies,
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/assessment", id), fm1.cookies,
                  save_form(h, "wrong-token", "edit", "Falsches Token"));
     EXPECT_STATUS(r, 403);
     h_free(r);
@@ -765,8 +764,8 @@ diff_page_is_a_table_without_sensitive_content(void **state)
     struct harness *h = *state;
     const char *id = active_case(h, 5); /* versions 1 and 2 from the diff test */
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r =
-        h_browse(h, "GET", path(h, "/cases/%s/assessment/diff?from=1&to=2", id), fm1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment/diff?from=1&to=2", id),
+                                fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "assessment.diff", "fm1");
@@ -776,14 +775,14 @@ diff_page_is_a_table_without_sensitive_content(void **state)
     assert_non_null(strstr(r->body, "scope=\"col\""));
     assert_non_null(strstr(r->body, "sensitive=1"));
     h_free(r);
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment/diff?from=1&to=2&sensitive=1", id),
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment/diff?from=1&to=2&sensitive=1", id),
                  fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "Therapie abgeschlossen"));
     h_free(r);
     /* the view page offers the compare form */
-    r = h_browse(h, "GET", path(h, "/cases/%s/assessment", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/assessment", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     assert_non_null(strstr(r->body, "action=\"/cases/"));
     assert_non_null(strstr(r->body, "name=\"from\""));

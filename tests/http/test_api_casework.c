@@ -46,14 +46,6 @@ post(struct harness *h, const char *user, const char *path, const char *body)
     return h_api(h, "POST", path, h_token(h, user), body);
 }
 
-static char *
-path(struct harness *h, const char *fmt, const char *id)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, fmt, id);
-    return h_strdup(h, buf);
-}
-
 /* ---- continuation review ---- */
 
 static void
@@ -67,7 +59,7 @@ review_sets_the_next_date_and_is_audited(void **state)
              "Beratung laeuft weiter\"}",
              h_day(0));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = post(h, "fm1", path(h, "/api/v1/cases/%s/reviews", id), body);
+    struct h_resp *r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/reviews", id), body);
     EXPECT_STATUS(r, 201);
     EXPECT_ONE_AUDIT(h, audit, r, "case.review", "fm1");
     const char *next = h_jstr(r->json, "next_review_due");
@@ -85,7 +77,7 @@ review_sets_the_next_date_and_is_audited(void **state)
              "{\"date\":\"%s\",\"decision\":\"continue\",\"justification\":\"Nachgetragen,"
              " Prüfung aus der Vorwoche\"}",
              h_day(-7));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/reviews", id), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/reviews", id), body);
     EXPECT_ERRORS(r, "date");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -96,7 +88,7 @@ review_refuses_bad_dates_and_fields(void **state)
 {
     struct harness *h = *state;
     const char *id = active_case(h, "fm1", 1);
-    const char *p = path(h, "/api/v1/cases/%s/reviews", id);
+    const char *p = h_printf(h, "/api/v1/cases/%s/reviews", id);
     struct h_snap before;
     h_snap_take(h, &before);
     char body[256];
@@ -128,7 +120,7 @@ review_refuses_bad_dates_and_fields(void **state)
                                    "SELECT id FROM cases WHERE case_manager_id = %Q AND status ="
                                    " 'closed' LIMIT 1",
                                    h_user_id(h, "fm1"));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/reviews", closed), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/reviews", closed), body);
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -145,7 +137,7 @@ continuing_past_the_limit_needs_a_justification(void **state)
                                " ORDER BY id DESC LIMIT 1",
                                h_user_id(h, "fm1"), h_day(150));
     assert_non_null(id);
-    const char *p = path(h, "/api/v1/cases/%s/reviews", id);
+    const char *p = h_printf(h, "/api/v1/cases/%s/reviews", id);
     char body[512];
     snprintf(body, sizeof body,
              "{\"date\":\"%s\",\"decision\":\"continue\",\"justification\":\"Weiter so\"}",
@@ -175,7 +167,7 @@ closure_with_an_integration_makes_the_case_read_only(void **state)
 {
     struct harness *h = *state;
     const char *id = active_case(h, "fm1", 2);
-    const char *p = path(h, "/api/v1/cases/%s/close", id);
+    const char *p = h_printf(h, "/api/v1/cases/%s/close", id);
     char body[512];
     struct h_snap before;
     h_snap_take(h, &before);
@@ -228,12 +220,12 @@ closure_with_an_integration_makes_the_case_read_only(void **state)
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     snprintf(body, sizeof body, "{\"date\":\"%s\",\"kind\":\"employment\"}", h_day(0));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/integrations", id), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/integrations", id), body);
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
     /* the reviews list shows the integration; 16i would not count */
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/reviews", id), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/reviews", id), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     assert_true(json_is_true(h_jget(json_array_get(h_jget(r->json, "integrations"), 0), "counts")));
     h_free(r);
@@ -259,18 +251,18 @@ integration_of_a_16i_job_does_not_count(void **state)
     snprintf(body, sizeof body,
              "{\"date\":\"%s\",\"kind\":\"employment\",\"subsidy\":\"sgb2_16i\"}", h_day(-3));
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    struct h_resp *r = post(h, "fm1", path(h, "/api/v1/cases/%s/integrations", id), body);
+    struct h_resp *r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/integrations", id), body);
     EXPECT_STATUS(r, 201);
     EXPECT_ONE_AUDIT(h, audit, r, "integration.create", "fm1");
     assert_false(json_is_true(h_jget(r->json, "counts")));
     assert_non_null(h_jstr(r->json, "aftercare_until"));
     h_free(r);
     snprintf(body, sizeof body, "{\"date\":\"%s\",\"kind\":\"minijob\"}", h_day(200));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/integrations", id), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/integrations", id), body);
     EXPECT_ERRORS(r, "kind");
     h_free(r);
     snprintf(body, sizeof body, "{\"date\":\"%s\",\"kind\":\"employment\"}", h_day(200));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/integrations", id), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/integrations", id), body);
     EXPECT_ERRORS(r, "date");
     h_free(r);
 }
@@ -334,15 +326,15 @@ timeline_shows_the_history_filtered_by_kind(void **state)
              "{\"date\":\"%s\",\"decision\":\"continue\",\"justification\":\"Weiter mit Plan, "
              "Beratung läuft gut an\"}",
              h_day(0));
-    struct h_resp *r = post(h, "fm1", path(h, "/api/v1/cases/%s/reviews", id), body);
+    struct h_resp *r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/reviews", id), body);
     EXPECT_STATUS(r, 201);
     h_free(r);
     snprintf(body, sizeof body, "{\"date\":\"%s\",\"kind\":\"apprenticeship\"}", h_day(10));
-    r = post(h, "fm1", path(h, "/api/v1/cases/%s/integrations", id), body);
+    r = post(h, "fm1", h_printf(h, "/api/v1/cases/%s/integrations", id), body);
     EXPECT_STATUS(r, 201);
     h_free(r);
     long long audit = h_count(h, "SELECT count(*) FROM audit");
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/timeline", id), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/timeline", id), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "case.timeline", "fm1");
     json_t *items = h_jget(r->json, "items");
@@ -362,16 +354,16 @@ timeline_shows_the_history_filtered_by_kind(void **state)
     }
     assert_true(integration >= 0 && review > integration && referral >= 0);
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/timeline?kind=review", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/timeline?kind=review", id), h_token(h, "fm1"),
               NULL);
     EXPECT_STATUS(r, 200);
     assert_int_equal(json_array_size(h_jget(r->json, "items")), 1);
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/timeline?kind=gossip", id), h_token(h, "fm1"),
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/timeline?kind=gossip", id), h_token(h, "fm1"),
               NULL);
     EXPECT_ERRORS(r, "kind");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/timeline", id), h_token(h, "fm2"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/timeline", id), h_token(h, "fm2"), NULL);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
     /* the case page shows the newest 50 events and the rest on request */
@@ -381,7 +373,7 @@ timeline_shows_the_history_filtered_by_kind(void **state)
                                  " LIMIT 1",
                                  h_user_id(h, "fm1"));
     if (busy) {
-        r = h_browse(h, "GET", path(h, "/cases/%s", busy), fm1.cookies, NULL);
+        r = h_browse(h, "GET", h_printf(h, "/cases/%s", busy), fm1.cookies, NULL);
         EXPECT_STATUS(r, 200);
         size_t shown = 0;
         for (const char *q = r->body; (q = strstr(q, "lotse-timeline__item")); q++)
@@ -389,7 +381,7 @@ timeline_shows_the_history_filtered_by_kind(void **state)
         assert_int_equal(shown, 50);
         assert_non_null(strstr(r->body, "?all=1"));
         h_free(r);
-        r = h_browse(h, "GET", path(h, "/cases/%s?all=1", busy), fm1.cookies, NULL);
+        r = h_browse(h, "GET", h_printf(h, "/cases/%s?all=1", busy), fm1.cookies, NULL);
         EXPECT_STATUS(r, 200);
         h_expect_html(r);
         shown = 0;
@@ -399,7 +391,7 @@ timeline_shows_the_history_filtered_by_kind(void **state)
         h_free(r);
     }
     /* the case page shows the history */
-    r = h_browse(h, "GET", path(h, "/cases/%s", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "Weiter mit Plan, Beratung läuft gut an"));
@@ -508,7 +500,7 @@ review_and_close_through_the_pages(void **state)
     const char *id = active_case(h, "fm1", 5);
     /* the review form comes prefilled with today and the case's facts */
     struct h_resp *r =
-        h_browse(h, "GET", path(h, "/cases/%s/review?return=/", id), fm1.cookies, NULL);
+        h_browse(h, "GET", h_printf(h, "/cases/%s/review?return=/", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     char today_de[11];
@@ -519,7 +511,7 @@ review_and_close_through_the_pages(void **state)
     /* an error keeps the input */
     char *body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", "31.02.2026", "decision",
                                              "continue", "justification", "Läuft <gut>", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/review", id), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/review", id), fm1.cookies, body);
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "Läuft &lt;gut&gt;"));
@@ -528,48 +520,48 @@ review_and_close_through_the_pages(void **state)
     /* "close" leads on to the closure form */
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today_de, "decision", "close",
                                        "justification", "Ziele erreicht", "return", "/", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/review", id), fm1.cookies, body);
-    h_expect_redirect(r, path(h, "/cases/%s/close", id));
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/review", id), fm1.cookies, body);
+    h_expect_redirect(r, h_printf(h, "/cases/%s/close", id));
     h_free(r);
     assert_int_equal(h_count(h, "SELECT closure_due FROM cases WHERE id = %Q", id), 1);
-    r = h_browse(h, "GET", path(h, "/cases/%s/close", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/close", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     h_free(r);
     /* without the CSRF token nothing happens */
     body = h_form(h, (const char *[]){ "date", today_de, "reason", "goals_reached", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/close", id), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/close", id), fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     body =
         h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today_de, "reason", "goals_reached",
                                     "integration.date", "", "integration.subsidy", "none", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/close", id), fm1.cookies, body);
-    h_expect_redirect(r, path(h, "/cases/%s", id));
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/close", id), fm1.cookies, body);
+    h_expect_redirect(r, h_printf(h, "/cases/%s", id));
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT status FROM cases WHERE id = %Q", id), "closed");
     /* the client comes back: a new case from the closed one's page */
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "reason", "", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/reopen", id), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/reopen", id), fm1.cookies, body);
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
     h_free(r);
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "reason", "Neue Schulden, Job verloren",
                                        "consent_date", today_de, NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/reopen", id), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/reopen", id), fm1.cookies, body);
     EXPECT_STATUS(r, 303);
     const char *again = h_sql_str(h, "SELECT id FROM cases WHERE previous_case_id = %Q", id);
     assert_non_null(again);
-    h_expect_redirect(r, path(h, "/cases/%s", again));
+    h_expect_redirect(r, h_printf(h, "/cases/%s", again));
     h_free(r);
     assert_string_equal(h_sql_str(h, "SELECT status FROM cases WHERE id = %Q", again), "active");
     /* the forms of a closed case are refused before anything is read or logged */
     struct h_snap before;
     h_snap_take(h, &before);
-    r = h_browse(h, "GET", path(h, "/cases/%s/close", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/close", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 409);
     h_free(r);
-    r = h_browse(h, "GET", path(h, "/cases/%s/review", id), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/review", id), fm1.cookies, NULL);
     EXPECT_STATUS(r, 409);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);

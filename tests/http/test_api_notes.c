@@ -75,20 +75,12 @@ note_body(const char *kind, const char *text)
                      "text", text, "minutes_consultation", 20);
 }
 
-static const char *
-path(struct harness *h, const char *fmt, const char *id)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, fmt, id);
-    return h_strdup(h, buf);
-}
-
 /* Create a note on CASE_ID as USER; its id. */
 static const char *
 new_note(struct harness *h, const char *user, const char *case_id, json_t *body)
 {
     struct h_resp *r =
-        h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", case_id), h_token(h, user), body);
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", case_id), h_token(h, user), body);
     EXPECT_STATUS(r, 201);
     const char *id = h_strdup(h, h_jstr(r->json, "id"));
     h_free(r);
@@ -118,7 +110,7 @@ create_answers_the_note_and_is_audited(void **state)
     json_t *b = note_body("consultation", "Bewerbungsunterlagen besprochen.");
     json_object_set_new(b, "minutes_documentation", json_integer(5));
     struct h_resp *r =
-        h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 201);
     EXPECT_ONE_AUDIT(h, audit, r, "note.create", "fm1");
     assert_string_equal(h_jstr(r->json, "case_id"), kase);
@@ -139,7 +131,7 @@ create_answers_the_note_and_is_audited(void **state)
     h_free(r);
 
     audit = audit_count(h);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s", id), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s", id), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.read", "fm1");
     assert_int_equal(json_array_size(h_jget(r->json, "versions")), 1);
@@ -159,7 +151,7 @@ bad_input_is_one_422_with_every_field_and_stores_nothing(void **state)
         json_pack("{s:s,s:s,s:s,s:s,s:i,s:f}", "at", instant(3600), "channel", "fax", "kind",
                   "chat", "text", "   ", "minutes_consultation", 601, "minutes_documentation", 2.5);
     struct h_resp *r =
-        h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 422);
     EXPECT_ERRORS(r, "at", "channel", "kind", "text", "minutes_consultation",
                   "minutes_documentation");
@@ -170,7 +162,7 @@ bad_input_is_one_422_with_every_field_and_stores_nothing(void **state)
     big[20001] = '\0';
     b = json_pack("{s:s,s:s}", "at", "25.11.2026 10:00", "text", big);
     free(big);
-    r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 422);
     EXPECT_ERRORS(r, "at", "channel", "kind", "text");
     h_free(r);
@@ -180,13 +172,13 @@ bad_input_is_one_422_with_every_field_and_stores_nothing(void **state)
     snprintf(at, sizeof at, "%sT00:00:00Z", started); /* 01:00 or 02:00 in Berlin that day */
     b = note_body("other", "Vor dem Start");
     json_object_set_new(b, "at", json_string(at));
-    r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 201); /* the start day itself is fine */
     h_free(r);
     h_snap_take(h, &before);
     b = note_body("other", "Vor dem Start");
     json_object_set_new(b, "at", json_string("2005-01-01T12:00:00Z"));
-    r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 422);
     EXPECT_ERRORS(r, "at");
     h_free(r);
@@ -194,7 +186,7 @@ bad_input_is_one_422_with_every_field_and_stores_nothing(void **state)
     /* five minutes ahead is within the allowed clock skew */
     b = note_body("other", "Gleich");
     json_object_set_new(b, "at", json_string(instant(300)));
-    r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_STATUS(r, 201);
     h_free(r);
 }
@@ -209,7 +201,7 @@ unknown_field_is_400(void **state)
     json_t *b = note_body("other", "Text");
     json_object_set_new(b, "mood", json_string("good"));
     struct h_resp *r =
-        h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
+        h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), b);
     EXPECT_PROBLEM(r, 400, NULL);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -223,13 +215,13 @@ closed_case_is_409_but_readable(void **state)
     assert_non_null(kase);
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"),
-                              note_body("other", "Zu spät"));
+    struct h_resp *r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase),
+                              h_token(h, "fm1"), note_body("other", "Zu spät"));
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
     long long audit = audit_count(h);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.list", "fm1");
     h_free(r);
@@ -243,34 +235,34 @@ other_case_managers_and_jobcenters_are_refused(void **state)
     const char *note = new_note(h, "fm1", kase, note_body("other", "Nur für fm1"));
     struct h_snap before;
     h_snap_take(h, &before);
-    struct h_resp *r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm2"),
-                              note_body("other", "Fremd"));
+    struct h_resp *r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase),
+                              h_token(h, "fm2"), note_body("other", "Fremd"));
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
-    r = h_apij(h, "POST", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm4"),
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm4"),
                note_body("other", "Fremd"));
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm2"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm2"), NULL);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm4"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm4"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s", note), h_token(h, "fm2"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s", note), h_token(h, "fm2"), NULL);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s", note), h_token(h, "fm4"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s", note), h_token(h, "fm4"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
     json_t *c = note_body("other", "Geändert");
     json_object_set_new(c, "reason", json_string("Tippfehler"));
-    r = h_apij(h, "POST", path(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm2"), c);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm2"), c);
     EXPECT_PROBLEM(r, 403, "break_glass_possible");
     h_free(r);
     c = note_body("other", "Geändert");
     json_object_set_new(c, "reason", json_string("Tippfehler"));
-    r = h_apij(h, "POST", path(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm4"), c);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm4"), c);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
     r = h_api(h, "GET", "/api/v1/notes/nt_aaaaaaaaaaaaaaaaaaaa", h_token(h, "fm1"), NULL);
@@ -292,7 +284,7 @@ sensitive_text_is_withheld_unless_asked_and_the_asking_is_logged(void **state)
 
     long long audit = audit_count(h);
     struct h_resp *r =
-        h_api(h, "GET", path(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), NULL);
+        h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes", kase), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.list", "fm1");
     assert_null(strstr(r->body, "Suchtberatung"));
@@ -305,8 +297,8 @@ sensitive_text_is_withheld_unless_asked_and_the_asking_is_logged(void **state)
     h_free(r);
 
     audit = audit_count(h);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes?sensitive=true", kase), h_token(h, "fm1"),
-              NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes?sensitive=true", kase),
+              h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.list", "fm1");
     assert_non_null(strstr(r->body, "Suchtberatung"));
@@ -314,19 +306,21 @@ sensitive_text_is_withheld_unless_asked_and_the_asking_is_logged(void **state)
     h_free(r);
 
     audit = audit_count(h);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s", note), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s", note), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.read", "fm1");
     assert_null(strstr(r->body, "Suchtberatung"));
     h_free(r);
     audit = audit_count(h);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s?sensitive=true", note), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s?sensitive=true", note), h_token(h, "fm1"),
+              NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, audit, r, "note.read", "fm1");
     assert_string_equal(h_jstr(r->json, "text"), "Suchtberatung begonnen.");
     assert_non_null(strstr(last_audit_detail(h), "sensitive"));
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s?sensitive=maybe", note), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s?sensitive=maybe", note), h_token(h, "fm1"),
+              NULL);
     EXPECT_STATUS(r, 422);
     h_free(r);
 }
@@ -342,14 +336,14 @@ correction_adds_a_version_and_keeps_the_history(void **state)
     struct h_snap before;
     h_snap_take(h, &before);
     /* no reason, a reason too short */
-    struct h_resp *r = h_apij(h, "POST", path(h, "/api/v1/notes/%s/corrections", note),
+    struct h_resp *r = h_apij(h, "POST", h_printf(h, "/api/v1/notes/%s/corrections", note),
                               h_token(h, "fm1"), note_body("consultation", "Neu"));
     EXPECT_STATUS(r, 422);
     EXPECT_ERRORS(r, "reason");
     h_free(r);
     json_t *c = note_body("consultation", "");
     json_object_set_new(c, "reason", json_string("kurz"));
-    r = h_apij(h, "POST", path(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm1"), c);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm1"), c);
     EXPECT_STATUS(r, 422);
     EXPECT_ERRORS(r, "reason", "text");
     h_free(r);
@@ -358,7 +352,7 @@ correction_adds_a_version_and_keeps_the_history(void **state)
     long long audit = audit_count(h);
     c = note_body("consultation", "Berichtigter Text");
     json_object_set_new(c, "reason", json_string("Falsches Datum des Termins"));
-    r = h_apij(h, "POST", path(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm1"), c);
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/notes/%s/corrections", note), h_token(h, "fm1"), c);
     EXPECT_STATUS(r, 201);
     EXPECT_ONE_AUDIT(h, audit, r, "note.correct", "fm1");
     assert_int_equal(json_integer_value(h_jget(r->json, "version")), 2);
@@ -367,7 +361,7 @@ correction_adds_a_version_and_keeps_the_history(void **state)
     assert_string_equal(h_jstr(r->json, "id"), note);
     h_free(r);
 
-    r = h_api(h, "GET", path(h, "/api/v1/notes/%s", note), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/notes/%s", note), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     json_t *v = h_jget(r->json, "versions");
     assert_int_equal(json_array_size(v), 2);
@@ -380,7 +374,8 @@ correction_adds_a_version_and_keeps_the_history(void **state)
     h_free(r);
     /* the store holds both versions; the list shows the note once */
     assert_int_equal(h_count(h, "SELECT count(*) FROM note_versions WHERE note_id = %Q", note), 2);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes?limit=500", kase), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes?limit=500", kase), h_token(h, "fm1"),
+              NULL);
     EXPECT_STATUS(r, 200);
     int seen = 0;
     size_t i;
@@ -445,8 +440,8 @@ list_is_newest_first_and_paged(void **state)
         json_object_set_new(b, "at", json_string(instant(ago[i])));
         ids[i] = new_note(h, "fm1", kase, b);
     }
-    struct h_resp *r =
-        h_api(h, "GET", path(h, "/api/v1/cases/%s/notes?limit=2", kase), h_token(h, "fm1"), NULL);
+    struct h_resp *r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes?limit=2", kase),
+                             h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     json_t *items = h_jget(r->json, "items");
     assert_int_equal(json_array_size(items), 2);
@@ -465,8 +460,8 @@ list_is_newest_first_and_paged(void **state)
     assert_string_equal(h_jstr(json_array_get(items, 0), "id"), ids[0]);
     assert_true(json_is_null(h_jget(r->json, "next_cursor")));
     h_free(r);
-    r = h_api(h, "GET", path(h, "/api/v1/cases/%s/notes?cursor=nonsense", kase), h_token(h, "fm1"),
-              NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/notes?cursor=nonsense", kase),
+              h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 422);
     h_free(r);
 }
@@ -524,21 +519,24 @@ templates_personal_and_shared(void **state)
     assert_false(listed(h, "fm4", shared)); /* another Jobcenter */
 
     h_snap_take(h, &before);
-    r = h_api(h, "DELETE", path(h, "/api/v1/text-templates/%s", own), h_token(h, "fm2"), NULL);
+    r = h_api(h, "DELETE", h_printf(h, "/api/v1/text-templates/%s", own), h_token(h, "fm2"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
-    r = h_api(h, "DELETE", path(h, "/api/v1/text-templates/%s", shared), h_token(h, "fm1"), NULL);
+    r = h_api(h, "DELETE", h_printf(h, "/api/v1/text-templates/%s", shared), h_token(h, "fm1"),
+              NULL);
     EXPECT_PROBLEM(r, 403, NULL);
     h_free(r);
-    r = h_api(h, "DELETE", path(h, "/api/v1/text-templates/%s", shared), h_token(h, "fm4"), NULL);
+    r = h_api(h, "DELETE", h_printf(h, "/api/v1/text-templates/%s", shared), h_token(h, "fm4"),
+              NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
-    r = h_api(h, "DELETE", path(h, "/api/v1/text-templates/%s", own), h_token(h, "fm1"), NULL);
+    r = h_api(h, "DELETE", h_printf(h, "/api/v1/text-templates/%s", own), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 204);
     h_free(r);
     assert_false(listed(h, "fm1", own));
-    r = h_api(h, "DELETE", path(h, "/api/v1/text-templates/%s", shared), h_token(h, "tl1"), NULL);
+    r = h_api(h, "DELETE", h_printf(h, "/api/v1/text-templates/%s", shared), h_token(h, "tl1"),
+              NULL);
     EXPECT_STATUS(r, 204);
     h_free(r);
     assert_false(listed(h, "fm1", shared));
@@ -555,7 +553,8 @@ note_form_is_prefilled_and_audited(void **state)
     h_sign_in(h, &fm1, "fm1");
     const char *kase = active_case(h, "fm1");
     long long audit = audit_count(h);
-    struct h_resp *r = h_browse(h, "GET", path(h, "/cases/%s/notes/new", kase), fm1.cookies, NULL);
+    struct h_resp *r =
+        h_browse(h, "GET", h_printf(h, "/cases/%s/notes/new", kase), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "case.read", "fm1");
@@ -605,7 +604,7 @@ note_form_posts_redirects_and_keeps_input_on_error(void **state)
     /* no CSRF token */
     char *body = h_form(h, (const char *[]){ "date", today, "time", "00:01", "channel", "phone",
                                              "kind", "other", "text", "Ohne Token", NULL });
-    struct h_resp *r = h_browse(h, "POST", path(h, "/cases/%s/notes", kase), fm1.cookies, body);
+    struct h_resp *r = h_browse(h, "POST", h_printf(h, "/cases/%s/notes", kase), fm1.cookies, body);
     EXPECT_STATUS(r, 403);
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
@@ -615,7 +614,7 @@ note_form_posts_redirects_and_keeps_input_on_error(void **state)
         h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", "31.02.2026", "time", "25:00",
                                     "channel", "phone", "kind", "other", "text",
                                     "Mein <getippter> Text", "minutes_consultation", "abc", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/notes", kase), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/notes", kase), fm1.cookies, body);
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "Mein &lt;getippter&gt; Text"));
@@ -632,20 +631,20 @@ note_form_posts_redirects_and_keeps_input_on_error(void **state)
         h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today, "time", "00:01", "channel",
                                     "in_person", "kind", "other", "text", "Über die Seite erfasst",
                                     "minutes_consultation", "15", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/notes", kase), fm1.cookies, body);
-    h_expect_redirect(r, path(h, "/cases/%s", kase));
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/notes", kase), fm1.cookies, body);
+    h_expect_redirect(r, h_printf(h, "/cases/%s", kase));
     h_free(r);
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today, "time", "00:02", "channel",
                                        "in_person", "kind", "other", "text", "Von der Startseite",
                                        "return", "/", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/notes", kase), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/notes", kase), fm1.cookies, body);
     h_expect_redirect(r, "/?saved=note");
     h_free(r);
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today, "time", "00:03", "channel",
                                        "in_person", "kind", "other", "text", "Fremdes Ziel",
                                        "return", "https://example.org/", NULL });
-    r = h_browse(h, "POST", path(h, "/cases/%s/notes", kase), fm1.cookies, body);
-    h_expect_redirect(r, path(h, "/cases/%s", kase));
+    r = h_browse(h, "POST", h_printf(h, "/cases/%s/notes", kase), fm1.cookies, body);
+    h_expect_redirect(r, h_printf(h, "/cases/%s", kase));
     h_free(r);
     assert_int_equal(h_count(h, "SELECT count(*) FROM notes WHERE case_id = %Q", kase), notes + 3);
     assert_int_equal(h_count(h, "SELECT v.minutes_consultation FROM notes n JOIN note_versions v ON"
@@ -664,7 +663,7 @@ note_page_shows_history_and_takes_corrections(void **state)
     json_object_set_new(b, "sensitive", json_true());
     const char *note = new_note(h, "fm1", kase, b);
     long long audit = audit_count(h);
-    struct h_resp *r = h_browse(h, "GET", path(h, "/notes/%s", note), fm1.cookies, NULL);
+    struct h_resp *r = h_browse(h, "GET", h_printf(h, "/notes/%s", note), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "note.read", "fm1");
@@ -672,7 +671,7 @@ note_page_shows_history_and_takes_corrections(void **state)
     assert_non_null(strstr(r->body, "?sensitive=1"));
     h_free(r);
     audit = audit_count(h);
-    r = h_browse(h, "GET", path(h, "/notes/%s?sensitive=1", note), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/notes/%s?sensitive=1", note), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, audit, r, "note.read", "fm1");
@@ -688,7 +687,7 @@ note_page_shows_history_and_takes_corrections(void **state)
     char *body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today, "time", "00:05",
                                              "channel", "phone", "kind", "consultation", "text",
                                              "Neu gefasst", "sensitive", "1", "reason", "", NULL });
-    r = h_browse(h, "POST", path(h, "/notes/%s/corrections", note), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/notes/%s/corrections", note), fm1.cookies, body);
     EXPECT_STATUS(r, 422);
     h_expect_html(r);
     assert_non_null(strstr(r->body, "href=\"#reason\""));
@@ -700,10 +699,10 @@ note_page_shows_history_and_takes_corrections(void **state)
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, "date", today, "time", "00:05", "channel",
                                        "phone", "kind", "consultation", "text", "Neu gefasst",
                                        "sensitive", "1", "reason", "Uhrzeit war falsch", NULL });
-    r = h_browse(h, "POST", path(h, "/notes/%s/corrections", note), fm1.cookies, body);
-    h_expect_redirect(r, path(h, "/notes/%s", note));
+    r = h_browse(h, "POST", h_printf(h, "/notes/%s/corrections", note), fm1.cookies, body);
+    h_expect_redirect(r, h_printf(h, "/notes/%s", note));
     h_free(r);
-    r = h_browse(h, "GET", path(h, "/notes/%s?sensitive=1", note), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/notes/%s?sensitive=1", note), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     assert_non_null(strstr(r->body, "Uhrzeit war falsch"));
     assert_non_null(strstr(r->body, "Einschränkung besprochen")); /* version 1 kept */
@@ -742,7 +741,7 @@ templates_page_lists_adds_and_deletes(void **state)
     const char *id = h_sql_str(h, "SELECT id FROM text_templates WHERE title = 'Seitenvorlage'");
     assert_non_null(id);
     body = h_form(h, (const char *[]){ "_csrf", fm1.csrf, NULL });
-    r = h_browse(h, "POST", path(h, "/text-templates/%s/delete", id), fm1.cookies, body);
+    r = h_browse(h, "POST", h_printf(h, "/text-templates/%s/delete", id), fm1.cookies, body);
     h_expect_redirect(r, "/text-templates");
     h_free(r);
     assert_int_equal(

@@ -61,14 +61,6 @@ plan_body(const char *agreed_on, const char *due)
                      step("Termin beim Gesundheitsamt vereinbaren", "case_manager", due));
 }
 
-static const char *
-path_of(struct harness *h, const char *fmt, const char *id)
-{
-    char p[200];
-    snprintf(p, sizeof p, fmt, id);
-    return h_strdup(h, p);
-}
-
 /* ---- the API ---- */
 
 static void
@@ -76,7 +68,7 @@ versions_are_kept_and_the_current_pointer_moves(void **state)
 {
     struct harness *h = *state;
     const char *cs = active_case(h, 0);
-    const char *plans = path_of(h, "/api/v1/cases/%s/plans", cs);
+    const char *plans = h_printf(h, "/api/v1/cases/%s/plans", cs);
     struct h_snap s;
     h_snap_take(h, &s);
     /* v1 on 31.08.: the review falls due on the last day of February */
@@ -130,7 +122,7 @@ versions_are_kept_and_the_current_pointer_moves(void **state)
 
     /* the current one, the list, an old version */
     h_snap_take(h, &s);
-    r = h_api(h, "GET", path_of(h, "/api/v1/cases/%s/plans/current", cs), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/plans/current", cs), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, s.audit, r, "plan.read", "fm1");
     assert_string_equal(h_jstr(r->json, "id"), v3);
@@ -145,7 +137,7 @@ versions_are_kept_and_the_current_pointer_moves(void **state)
         json_integer_value(h_jget(json_array_get(h_jget(r->json, "items"), 0), "version")), 3);
     h_free(r);
     h_snap_take(h, &s);
-    r = h_api(h, "GET", path_of(h, "/api/v1/plans/%s", v1), h_token(h, "fm1"), NULL);
+    r = h_api(h, "GET", h_printf(h, "/api/v1/plans/%s", v1), h_token(h, "fm1"), NULL);
     EXPECT_STATUS(r, 200);
     EXPECT_ONE_AUDIT(h, s.audit, r, "plan.read", "fm1");
     assert_int_equal(json_integer_value(h_jget(r->json, "version")), 1);
@@ -159,7 +151,7 @@ bad_input_is_one_422_naming_every_path_and_stores_nothing(void **state)
 {
     struct harness *h = *state;
     const char *cs = active_case(h, 1);
-    const char *plans = path_of(h, "/api/v1/cases/%s/plans", cs);
+    const char *plans = h_printf(h, "/api/v1/cases/%s/plans", cs);
     struct h_snap s;
     h_snap_take(h, &s);
 
@@ -228,7 +220,7 @@ other_case_managers_and_jobcenters_are_refused(void **state)
 {
     struct harness *h = *state;
     const char *cs = active_case(h, 2);
-    const char *plans = path_of(h, "/api/v1/cases/%s/plans", cs);
+    const char *plans = h_printf(h, "/api/v1/cases/%s/plans", cs);
     struct h_resp *r = h_apij(h, "POST", plans, h_token(h, "fm1"), plan_body(h_day(0), h_day(10)));
     EXPECT_STATUS(r, 201);
     const char *plan_id = h_strdup(h, h_jstr(r->json, "id"));
@@ -250,16 +242,16 @@ other_case_managers_and_jobcenters_are_refused(void **state)
         r = h_apij(h, "POST", plans, tok, plan_body(h_day(0), h_day(10)));
         EXPECT_PROBLEM(r, refused[i].status, refused[i].code);
         h_free(r);
-        r = h_api(h, "GET", path_of(h, "/api/v1/cases/%s/plans/current", cs), tok, NULL);
+        r = h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/plans/current", cs), tok, NULL);
         EXPECT_PROBLEM(r, refused[i].status, refused[i].code);
         h_free(r);
         r = h_api(h, "GET", plans, tok, NULL);
         EXPECT_PROBLEM(r, refused[i].status, refused[i].code);
         h_free(r);
-        r = h_api(h, "GET", path_of(h, "/api/v1/plans/%s", plan_id), tok, NULL);
+        r = h_api(h, "GET", h_printf(h, "/api/v1/plans/%s", plan_id), tok, NULL);
         EXPECT_PROBLEM(r, refused[i].status, refused[i].code);
         h_free(r);
-        r = h_api(h, "PATCH", path_of(h, "/api/v1/plan-steps/%s", step_id), tok,
+        r = h_api(h, "PATCH", h_printf(h, "/api/v1/plan-steps/%s", step_id), tok,
                   "{\"status\":\"done\"}");
         EXPECT_PROBLEM(r, refused[i].status, refused[i].code);
         h_free(r);
@@ -282,7 +274,7 @@ no_plan_yet_is_404_and_a_closed_case_is_409(void **state)
     struct h_snap s;
     h_snap_take(h, &s);
     struct h_resp *r =
-        h_api(h, "GET", path_of(h, "/api/v1/cases/%s/plans/current", cs), h_token(h, "fm1"), NULL);
+        h_api(h, "GET", h_printf(h, "/api/v1/cases/%s/plans/current", cs), h_token(h, "fm1"), NULL);
     EXPECT_PROBLEM(r, 404, NULL);
     assert_string_equal(h_jstr(r->json, "detail"), "No plan yet.");
     h_free(r);
@@ -291,7 +283,7 @@ no_plan_yet_is_404_and_a_closed_case_is_409(void **state)
                                    " status = 'closed' LIMIT 1",
                                    h_user_id(h, "fm1"));
     assert_non_null(closed);
-    r = h_apij(h, "POST", path_of(h, "/api/v1/cases/%s/plans", closed), h_token(h, "fm1"),
+    r = h_apij(h, "POST", h_printf(h, "/api/v1/cases/%s/plans", closed), h_token(h, "fm1"),
                plan_body(h_day(0), h_day(10)));
     EXPECT_PROBLEM(r, 409, "case_closed");
     h_free(r);
@@ -303,14 +295,14 @@ steps_change_only_in_the_current_version(void **state)
 {
     struct harness *h = *state;
     const char *cs = active_case(h, 4);
-    const char *plans = path_of(h, "/api/v1/cases/%s/plans", cs);
+    const char *plans = h_printf(h, "/api/v1/cases/%s/plans", cs);
     struct h_resp *r = h_apij(h, "POST", plans, h_token(h, "fm1"), plan_body(h_day(0), h_day(20)));
     EXPECT_STATUS(r, 201);
     const char *old_step = h_strdup(
         h, h_jstr(json_array_get(h_jget(json_array_get(h_jget(r->json, "goals"), 0), "steps"), 0),
                   "id"));
     h_free(r);
-    const char *old_path = path_of(h, "/api/v1/plan-steps/%s", old_step);
+    const char *old_path = h_printf(h, "/api/v1/plan-steps/%s", old_step);
     struct h_snap s;
     h_snap_take(h, &s);
     r = h_api(h, "PATCH", old_path, h_token(h, "fm1"),
@@ -350,15 +342,15 @@ the_pages_agree_show_and_print_a_plan(void **state)
 {
     struct harness *h = *state;
     const char *cs = active_case(h, 5);
-    const char *page = path_of(h, "/cases/%s/plan", cs);
+    const char *page = h_printf(h, "/cases/%s/plan", cs);
     struct h_resp *r = h_browse(h, "GET", page, fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
-    assert_non_null(strstr(r->body, path_of(h, "/cases/%s/plan/new", cs)));
+    assert_non_null(strstr(r->body, h_printf(h, "/cases/%s/plan/new", cs)));
     h_free(r);
 
     /* the empty form: one goal with two step rows */
-    const char *form_path = path_of(h, "/cases/%s/plan/new", cs);
+    const char *form_path = h_printf(h, "/cases/%s/plan/new", cs);
     r = h_browse(h, "GET", form_path, fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
@@ -368,7 +360,7 @@ the_pages_agree_show_and_print_a_plan(void **state)
     assert_null(strstr(r->body, "name=\"review_outcome\"")); /* no plan yet */
     h_free(r);
 
-    const char *post = path_of(h, "/cases/%s/plans", cs);
+    const char *post = h_printf(h, "/cases/%s/plans", cs);
     char today[11], due[11];
     snprintf(today, sizeof today, "%.2s.%.2s.%.4s", h_day(0) + 8, h_day(0) + 5, h_day(0));
     snprintf(due, sizeof due, "%.2s.%.2s.%.4s", h_day(14) + 8, h_day(14) + 5, h_day(14));
@@ -507,7 +499,7 @@ the_pages_agree_show_and_print_a_plan(void **state)
                                     cs);
     const char *done[] = { "_csrf", fm1.csrf, "status", "done", NULL };
     h_snap_take(h, &s);
-    r = h_browse(h, "POST", path_of(h, "/plan-steps/%s", step_id), fm1.cookies, h_form(h, done));
+    r = h_browse(h, "POST", h_printf(h, "/plan-steps/%s", step_id), fm1.cookies, h_form(h, done));
     h_expect_redirect(r, page);
     EXPECT_ONE_AUDIT(h, s.audit, r, "plan.step_update", "fm1");
     h_free(r);
@@ -516,7 +508,7 @@ the_pages_agree_show_and_print_a_plan(void **state)
 
     /* the print view: no navigation, the plain-language sentences, audited as a print */
     h_snap_take(h, &s);
-    r = h_browse(h, "GET", path_of(h, "/cases/%s/plan/print", cs), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/plan/print", cs), fm1.cookies, NULL);
     EXPECT_STATUS(r, 200);
     h_expect_html(r);
     EXPECT_ONE_AUDIT(h, s.audit, r, "plan.print", "fm1");
@@ -528,7 +520,7 @@ the_pages_agree_show_and_print_a_plan(void **state)
     h_free(r);
 
     /* an old version read-only; an unknown version 404 */
-    r = h_browse(h, "GET", path_of(h, "/cases/%s/plan?version=7", cs), fm1.cookies, NULL);
+    r = h_browse(h, "GET", h_printf(h, "/cases/%s/plan?version=7", cs), fm1.cookies, NULL);
     EXPECT_STATUS(r, 404);
     h_free(r);
 }

@@ -70,9 +70,7 @@ case_of(struct harness *h, const char *user, const char *status, int offset)
 static char *
 fmt(struct harness *h, const char *f, const char *a, const char *b)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, f, a, b);
-    return h_strdup(h, buf);
+    return h_printf(h, f, a, b); /* B unused when F has one %s */
 }
 
 /* ---- transfer ---- */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/cases.h"
+#include "core/clients.h"
 #include "core/core.h"
 #include "store/queries.h"
 #include "store/store.h"
@@ -128,6 +130,50 @@ fixture_ctx(struct fixture *f, const struct actor *actor)
                           .caseload_per_fte = 75,
                           .now_us = db_now_us() };
     return c;
+}
+
+/* A new client registered by CTX's actor (a customer number of its own); its
+ * id (in the fixture's arena). */
+static inline const char *
+fixture_client(struct fixture *f, struct core_ctx *ctx)
+{
+    static int seq;
+    char number[16];
+    snprintf(number, sizeof number, "123A%06d", ++seq);
+    struct client_input in = { .customer_number = number,
+                               .first_name = "Erika",
+                               .last_name = "Mustermann",
+                               .birth_date = { 1980, 5, 5 },
+                               .street = "Weg 1",
+                               .postcode = "12345",
+                               .city = "Stadt" };
+    struct problem pb = PROBLEM_INIT;
+    json_t *view = NULL;
+    if (clients_create(ctx, &in, &view, &pb) != CORE_OK)
+        abort();
+    const char *id = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
+    json_decref(view);
+    return id;
+}
+
+/* An active case of CTX's actor (a case manager) for a new client, referred
+ * on REFERRAL and started on CONSENT; its id (in the fixture's arena). */
+static inline const char *
+fixture_active_case(struct fixture *f, struct core_ctx *ctx, struct date referral,
+                    struct date consent)
+{
+    struct case_input in = { .client_id = fixture_client(f, ctx),
+                             .referral_source = "self",
+                             .referral_date = referral,
+                             .referral_reason = "Gründe",
+                             .consent_date = consent };
+    struct problem pb = PROBLEM_INIT;
+    json_t *view = NULL;
+    if (cases_create(ctx, &in, &view, &pb) != CORE_OK)
+        abort();
+    const char *id = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
+    json_decref(view);
+    return id;
 }
 
 #endif

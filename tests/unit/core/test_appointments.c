@@ -129,31 +129,8 @@ ctx_at(struct fixture *f, const struct actor *a)
 static const char *
 active_case(struct fixture *f, struct date consent)
 {
-    static int seq;
     struct core_ctx ctx = ctx_at(f, &f->cm1);
-    char number[16];
-    snprintf(number, sizeof number, "123A%06d", ++seq);
-    struct client_input c = { .customer_number = number,
-                              .first_name = "Erika",
-                              .last_name = "Mustermann",
-                              .birth_date = { 1980, 5, 5 },
-                              .street = "Weg 1",
-                              .postcode = "12345",
-                              .city = "Stadt" };
-    struct problem pb = PROBLEM_INIT;
-    json_t *view = NULL;
-    assert_int_equal(clients_create(&ctx, &c, &view, &pb), CORE_OK);
-    const char *client = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
-    json_decref(view);
-    struct case_input k = { .client_id = client,
-                            .referral_source = "self",
-                            .referral_date = { 2026, 1, 10 },
-                            .referral_reason = "Gründe",
-                            .consent_date = consent };
-    assert_int_equal(cases_create(&ctx, &k, &view, &pb), CORE_OK);
-    const char *id = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
-    json_decref(view);
-    return id;
+    return fixture_active_case(f, &ctx, (struct date){ 2026, 1, 10 }, consent);
 }
 
 static enum core_result

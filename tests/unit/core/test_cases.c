@@ -27,28 +27,12 @@ cap_is_scaled_by_fte_and_rounded_down(void **state)
     assert_int_equal(cases_cap(60, 750), 45);
 }
 
-static int client_seq;
-
 /* Register a client as ACTOR and return its id (arena). */
 static const char *
 new_client(struct fixture *f, const struct actor *actor)
 {
     struct core_ctx ctx = fixture_ctx(f, actor);
-    char number[16];
-    snprintf(number, sizeof number, "123A%06d", ++client_seq);
-    struct client_input in = { .customer_number = number,
-                               .first_name = "Erika",
-                               .last_name = "Mustermann",
-                               .birth_date = { 1980, 5, 5 },
-                               .street = "Weg 1",
-                               .postcode = "12345",
-                               .city = "Stadt" };
-    struct problem pb = PROBLEM_INIT;
-    json_t *view = NULL;
-    assert_int_equal(clients_create(&ctx, &in, &view, &pb), CORE_OK);
-    const char *id = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
-    json_decref(view);
-    return id;
+    return fixture_client(f, &ctx);
 }
 
 static enum core_result

@@ -186,28 +186,7 @@ static const char *
 active_case(struct fixture *f)
 {
     struct core_ctx ctx = fixture_ctx(f, &f->cm1);
-    struct client_input ci = { .customer_number = "123A000001",
-                               .first_name = "Erika",
-                               .last_name = "Mustermann",
-                               .birth_date = { 1980, 5, 5 },
-                               .street = "Weg 1",
-                               .postcode = "12345",
-                               .city = "Stadt" };
-    struct problem pb = PROBLEM_INIT;
-    json_t *view = NULL;
-    assert_int_equal(clients_create(&ctx, &ci, &view, &pb), CORE_OK);
-    const char *client = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
-    json_decref(view);
-    struct case_input in = { .client_id = client,
-                             .referral_source = "self",
-                             .referral_date = { 2026, 1, 10 },
-                             .referral_reason = "Gründe",
-                             .consent_date = { 2026, 1, 12 } };
-    view = NULL;
-    assert_int_equal(cases_create(&ctx, &in, &view, &pb), CORE_OK);
-    const char *id = arena_strdup(&f->arena, json_string_value(json_object_get(view, "id")));
-    json_decref(view);
-    return id;
+    return fixture_active_case(f, &ctx, (struct date){ 2026, 1, 10 }, (struct date){ 2026, 1, 12 });
 }
 
 static void
