@@ -19,19 +19,6 @@
 
 /* ---- helpers ---- */
 
-/* RET if it is a local target these pages may go back to: "/" or the case's page. */
-static const char *
-return_target(struct request *req, const char *ret, const char *case_id)
-{
-    if (!ret)
-        return NULL;
-    if (strcmp(ret, "/") == 0)
-        return "/";
-    if (case_id && strncmp(ret, "/cases/", 7) == 0 && strcmp(ret + 7, case_id) == 0)
-        return arena_strdup(&req->arena, ret);
-    return NULL;
-}
-
 /* The choices of field NAME: value, translated label (msgid PREFIX + value),
  * checked, and an element id (the first one is NAME itself, so that the
  * error summary's link reaches it). */
@@ -96,7 +83,7 @@ form_page(struct request *req, const char *case_id, json_t *typed, const struct 
             day);
         f = json_pack("{s:s,s:s,s:s,s:s}", "date", day, "time", "09:00", "minutes", "30", "channel",
                       "in_person");
-        const char *ret = return_target(req, http_query(req, "return"), case_id);
+        const char *ret = web_return_to(req, http_query(req, "return"), case_id);
         if (ret)
             json_object_set_new(f, "return", json_string(ret));
     }
@@ -232,7 +219,7 @@ web_appointment_create(struct request *req)
 {
     struct create *c = arena_alloc(&req->arena, sizeof *c);
     c->case_id = req->args[0];
-    c->ret = return_target(req, http_form(req, "return"), c->case_id);
+    c->ret = web_return_to(req, http_form(req, "return"), c->case_id);
     c->typed = json_deep_copy(req->form);
     json_object_del(c->typed, "_csrf");
     json_object_set_new(req->form, "__typed", c->typed); /* lives as long as the request */
@@ -300,7 +287,7 @@ show_page(struct request *req, const char *id, const char *ret, const char *chos
         return reply_problem(req, &rp);
     decorate(req, view);
     const char *case_id = json_string_value(json_object_get(view, "case_id"));
-    ret = return_target(req, ret, case_id);
+    ret = web_return_to(req, ret, case_id);
     json_t *v = json_object();
     json_object_set_new(v, "title", json_string(http_tr(req, "Appointment")));
     json_object_set_new(v, "appointment", view);
@@ -355,7 +342,7 @@ attend_done(struct request *req)
     struct attend *a = req->deferred_arg;
     if (req->deferred_result == CORE_OK) {
         const char *case_id = json_string_value(json_object_get(a->view, "case_id"));
-        const char *ret = return_target(req, a->ret, case_id);
+        const char *ret = web_return_to(req, a->ret, case_id);
         char *loc = !ret ? arena_printf(&req->arena, "/appointments/%s?saved=1", a->id)
                     : strcmp(ret, "/") == 0 ? arena_strdup(&req->arena, "/?saved=attendance")
                                             : arena_strdup(&req->arena, ret);

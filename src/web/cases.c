@@ -10,19 +10,6 @@
 #include "util/date.h"
 #include "web/web.h"
 
-/* German dates for display: "2026-11-25" → "25.11.2026" in place. */
-static void
-de_date(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    struct date d;
-    if (json_is_string(v) && date_parse(json_string_value(v), &d)) {
-        char s[11];
-        date_format_de(d, s);
-        json_object_set_new(obj, key, json_string(s));
-    }
-}
-
 static void
 decorate_case(struct request *req, json_t *c)
 {
@@ -30,10 +17,10 @@ decorate_case(struct request *req, json_t *c)
                                         "plan_review_due",    "limit_date",      "closed_on",
                                         "limit_justified_on", "last_contact_on", NULL };
     for (const char *const *k = keys; *k; k++)
-        de_date(c, *k);
+        web_de_date(c, *k);
     json_t *r = json_object_get(c, "referral");
     if (r)
-        de_date(r, "date");
+        web_de_date(r, "date");
     const char *st = json_string_value(json_object_get(c, "status"));
     if (st) {
         json_object_set_new(c, "status_label", json_string(http_tr(req, st)));

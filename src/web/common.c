@@ -41,6 +41,30 @@ web_form_date(json_t *form, const char *dotted_name)
 }
 
 void
+web_de_date(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    struct date d;
+    if (json_is_string(v) && date_parse(json_string_value(v), &d)) {
+        char s[11];
+        date_format_de(d, s);
+        json_object_set_new(obj, key, json_string(s));
+    }
+}
+
+const char *
+web_return_to(struct request *req, const char *want, const char *case_id)
+{
+    if (!want)
+        return NULL;
+    if (strcmp(want, "/") == 0)
+        return "/";
+    if (case_id && strncmp(want, "/cases/", 7) == 0 && strcmp(want + 7, case_id) == 0)
+        return arena_strdup(&req->arena, want);
+    return NULL;
+}
+
+void
 web_form_drop_empty(json_t *form)
 {
     const char *key;

@@ -173,14 +173,12 @@ decorate_version(struct request *req, json_t *n)
                         json_boolean(json_is_integer(json_object_get(n, "minutes_documentation"))));
 }
 
-/* Only "/" and the case's own page are accepted as where to go back to. */
+/* Where to go back to: "/" or, by default, the case's own page. */
 static const char *
 return_target(struct request *req, const char *case_id, const char *want)
 {
-    const char *own = arena_printf(&req->arena, "/cases/%s", case_id);
-    if (want && strcmp(want, "/") == 0)
-        return "/";
-    return own;
+    const char *ret = web_return_to(req, want, case_id);
+    return ret ? ret : arena_printf(&req->arena, "/cases/%s", case_id);
 }
 
 /* ---- the note form ---- */

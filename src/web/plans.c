@@ -66,19 +66,6 @@ options(struct request *req, const char *const *values, const char *const *label
     return a;
 }
 
-/* "2026-11-25" → "25.11.2026" in place. */
-static void
-de_date(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    struct date d;
-    if (json_is_string(v) && date_parse(json_string_value(v), &d)) {
-        char s[11];
-        date_format_de(d, s);
-        json_object_set_new(obj, key, json_string(s));
-    }
-}
-
 static const char *
 jstr(const json_t *obj, const char *key)
 {
@@ -97,8 +84,8 @@ decorate_plan(struct request *req, json_t *plan, const char *today, const char *
         json_object_set_new(
             plan, "outcome_label",
             json_string(label_of(req, plan_review_outcomes, outcome_labels, outcome)));
-    de_date(plan, "agreed_on");
-    de_date(plan, "review_due");
+    web_de_date(plan, "agreed_on");
+    web_de_date(plan, "review_due");
     size_t i, j;
     json_t *g, *s;
     int open_steps = 0;
@@ -137,7 +124,7 @@ decorate_plan(struct request *req, json_t *plan, const char *today, const char *
             else
                 you = jstr(s, "partner") ? jstr(s, "partner") : http_tr(req, "Network partner");
             json_object_set_new(s, "who_client", json_string(you));
-            de_date(s, "due");
+            web_de_date(s, "due");
             if (st && strcmp(st, "dropped") != 0)
                 json_array_append(shown, s);
         }
@@ -154,8 +141,8 @@ decorate_versions(struct request *req, json_t *versions, int64_t shown)
     json_t *v;
     json_array_foreach(versions, i, v)
     {
-        de_date(v, "agreed_on");
-        de_date(v, "review_due");
+        web_de_date(v, "agreed_on");
+        web_de_date(v, "review_due");
         const char *outcome = jstr(v, "review_outcome");
         json_object_set_new(
             v, "outcome_label",
@@ -212,7 +199,7 @@ plan_page(struct request *req, bool print)
         decorate_versions(req, json_object_get(v, "versions"),
                           json_integer_value(json_object_get(plan, "version")));
     }
-    de_date(v, "today");
+    web_de_date(v, "today");
     return reply_page(req, 200, print ? "plan_print.html" : "plan.html", v);
 }
 

@@ -10,15 +10,8 @@
 static void
 de_dates(json_t *obj, const char *const *keys)
 {
-    for (; obj && *keys; keys++) {
-        json_t *v = json_object_get(obj, *keys);
-        struct date d;
-        if (json_is_string(v) && date_parse(json_string_value(v), &d)) {
-            char s[11];
-            date_format_de(d, s);
-            json_object_set_new(obj, *keys, json_string(s));
-        }
-    }
+    for (; obj && *keys; keys++)
+        web_de_date(obj, *keys);
 }
 
 static const char *const case_dates[] = { "started_on",         "next_review_due", "limit_date",
@@ -38,16 +31,6 @@ options(struct request *req, const char *const *values, const char *current)
         json_array_append_new(a, o);
     }
     return a;
-}
-
-/* Where to go after a form: the start page when the user came from there. */
-static const char *
-return_target(struct request *req, const char *case_id)
-{
-    const char *r = req->form ? http_form(req, "return") : http_query(req, "return");
-    if (r && strcmp(r, "/") == 0)
-        return "/";
-    return arena_printf(&req->arena, "/cases/%s", case_id);
 }
 
 static const char *
@@ -130,7 +113,9 @@ review_done(struct request *req)
     if (req->deferred_result == CORE_OK) {
         if (strcmp(p->in.decision, "close") == 0)
             return reply_redirect(req, arena_printf(&req->arena, "/cases/%s/close", p->id));
-        const char *ret = return_target(req, p->id);
+        const char *ret = web_return_to(req, http_form(req, "return"), p->id);
+        if (!ret)
+            ret = arena_printf(&req->arena, "/cases/%s", p->id);
         return reply_redirect(req, strcmp(ret, "/") == 0 ? "/?saved=review" : ret);
     }
     if (p->pb.result == CORE_INVALID)

@@ -6,17 +6,6 @@
 #include "util/date.h"
 #include "web/web.h"
 
-static void
-de_date(json_t *o, const char *key)
-{
-    struct date d;
-    if (date_parse(json_string_value(json_object_get(o, key)), &d)) {
-        char s[11];
-        date_format_de(d, s);
-        json_object_set_new(o, key, json_string(s));
-    }
-}
-
 static enum http_result
 team_page(struct request *req, const char *form_user, json_t *form, const struct problem *form_pb,
           unsigned status)
@@ -38,8 +27,8 @@ team_page(struct request *req, const char *form_user, json_t *form, const struct
             json_t *d;
             json_array_foreach(json_object_get(deps, "items"), k, d)
             {
-                de_date(d, "from");
-                de_date(d, "until");
+                web_de_date(d, "from");
+                web_de_date(d, "until");
             }
             json_object_set(m, "deputies", json_object_get(deps, "items"));
             json_object_set_new(m, "has_deputies",
@@ -193,7 +182,7 @@ transfer_page(struct request *req, const char *id, json_t *form, const struct pr
         return reply_problem(req, &pb);
     }
     json_t *v = json_object();
-    de_date(kase, "started_on");
+    web_de_date(kase, "started_on");
     json_object_set_new(v, "case", kase);
     const char *current = json_string_value(json_object_get(kase, "case_manager_id"));
     const char *chosen = form ? json_string_value(json_object_get(form, "case_manager_id")) : NULL;

@@ -16,6 +16,12 @@ struct field;
 /* Turn the German date field NAME ("TT.MM.JJJJ", or ISO) of FORM into ISO in
  * place; leaves an unparsable value as it is so that validation reports it. */
 void web_form_date(json_t *form, const char *dotted_name);
+/* A "YYYY-MM-DD" value under KEY of OBJ as "TT.MM.JJJJ", in place. */
+void web_de_date(json_t *obj, const char *key);
+/* Where a form may send the user back to: WANT when it is "/" (the start
+ * page) or CASE_ID's page, else NULL; nothing else, so that no link can
+ * lead elsewhere. */
+const char *web_return_to(struct request *req, const char *want, const char *case_id);
 /* Drop empty strings from FORM (optional fields left blank). */
 void web_form_drop_empty(json_t *form);
 /* A view's "errors" (field → translated message, dots as '_') and

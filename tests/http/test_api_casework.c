@@ -372,7 +372,8 @@ timeline_shows_the_history_filtered_by_kind(void **state)
                                  " AND case_id IN (SELECT id FROM cases WHERE case_manager_id = %Q)"
                                  " LIMIT 1",
                                  h_user_id(h, "fm1"));
-    if (busy) {
+    assert_non_null(busy); /* the demo's showcase case */
+    {
         r = h_browse(h, "GET", h_printf(h, "/cases/%s", busy), fm1.cookies, NULL);
         EXPECT_STATUS(r, 200);
         size_t shown = 0;
@@ -437,7 +438,8 @@ search_finds_own_clients_only(void **state)
                                   " IN (SELECT c2.last_name FROM cases k2 JOIN clients c2 ON"
                                   " c2.id = k2.client_id WHERE k2.case_manager_id = %Q) LIMIT 1",
                                   h_user_id(h, "fm2"), h_user_id(h, "fm1"));
-    if (other) {
+    assert_non_null(other);
+    {
         h_urlencode(enc, sizeof enc, other);
         snprintf(p, sizeof p, "/api/v1/search?q=%s", enc);
         r = h_api(h, "GET", p, h_token(h, "fm1"), NULL);
@@ -467,7 +469,8 @@ search_finds_own_clients_only(void **state)
                                    " LIKE '%%ü%%' OR c.last_name LIKE '%%ö%%' OR c.last_name LIKE"
                                    " '%%ä%%') LIMIT 1",
                                    h_user_id(h, "fm1"));
-    if (umlaut) {
+    assert_non_null(umlaut); /* the demo names are German: there is one */
+    {
         char upper[64];
         snprintf(upper, sizeof upper, "%s", umlaut);
         for (char *c = upper; *c; c++)
