@@ -21,6 +21,7 @@ static const struct {
       "[--display-name NAME]  (password on standard input)" },
     { "audit", cmd_audit, "audit verify --db URL" },
     { "backup", cmd_backup, "backup --db URL FILE" },
+    { "worklist", cmd_worklist, "worklist check|rebuild --db URL" },
 };
 
 static int

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "core/core.h"
 #include "store/store.h"
 
 struct db *
@@ -15,7 +16,7 @@ cmd_open_db(const char *url, bool migrate)
     }
     if (migrate) {
         int applied = 0;
-        if (db_migrate(db, &applied, err, sizeof err) < 0) {
+        if (core_migrate(db, &applied, err, sizeof err) < 0) {
             fprintf(stderr, "lotse: migration failed: %s\n", err);
             db_close(db);
             return NULL;

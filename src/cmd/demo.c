@@ -24,6 +24,7 @@
 #include "core/audit.h"
 #include "core/cases.h"
 #include "core/deadlines.h"
+#include "core/worklist.h"
 #include "store/queries.h"
 #include "util/crypto.h"
 #include "util/date.h"
@@ -1062,7 +1063,9 @@ cmd_demo(int argc, char **argv)
     }
     d.now = date_to_days(demo_today) * 86400 * 1000000 + 8 * 3600 * 1000000LL;
     db_bulk_mode(db);
-    bool ok = db_begin(db, true) >= 0 && add_staff(&d) && add_clients(&d);
+    int64_t wl_rows = 0, wl_wrong = 0;
+    bool ok = db_begin(db, true) >= 0 && add_staff(&d) && add_clients(&d) &&
+              worklist_rebuild(db, false, &wl_rows, &wl_wrong) >= 0; /* the read model */
     if (ok) {
         struct arena arena = ARENA_INIT;
         struct core_ctx ctx = {

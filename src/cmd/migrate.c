@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "core/core.h"
 #include "store/store.h"
 
 int
@@ -27,7 +28,7 @@ cmd_migrate(int argc, char **argv)
         return 1;
     }
     int applied = 0;
-    if (db_migrate(db, &applied, err, sizeof err) < 0) {
+    if (core_migrate(db, &applied, err, sizeof err) < 0) {
         fprintf(stderr, "lotse: migration failed: %s\n", err);
         db_close(db);
         return 1;

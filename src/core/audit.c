@@ -152,8 +152,11 @@ append(struct db *db, const struct core_ctx *ctx, const struct audit_entry *e)
 enum core_result
 audit_record(struct core_ctx *ctx, const struct audit_entry *e)
 {
-    if (ctx->in_write)
+    if (ctx->in_write) {
+        /* what the job changed: its worklist rows are recomputed at the end (worklist_sync) */
+        core_touch(ctx, ctx->actor ? ctx->actor->jobcenter_id : NULL, e->case_id, e->client_id);
         return append(ctx->db, ctx, e) < 0 ? CORE_ERROR : CORE_OK;
+    }
     struct audit_pending *p = arena_alloc(ctx->arena, sizeof *p);
     p->e.action = arena_strdup(ctx->arena, e->action);
     p->e.object_type = arena_strdup(ctx->arena, e->object_type);

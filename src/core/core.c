@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/worklist.h"
 #include "store/store.h"
 
 static const struct {
@@ -126,4 +127,44 @@ json_t *
 core_json_text(const char *s)
 {
     return s ? json_string(s) : json_null();
+}
+
+static bool
+same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void
+core_touch(struct core_ctx *ctx, const char *jobcenter_id, const char *case_id,
+           const char *client_id)
+{
+    if (!jobcenter_id || (!case_id && !client_id))
+        return;
+    for (struct core_touched *t = ctx->touched; t; t = t->next)
+        if (same(t->case_id, case_id) && (case_id || same(t->client_id, client_id)) &&
+            same(t->jobcenter_id, jobcenter_id))
+            return;
+    struct core_touched *t = arena_alloc(ctx->arena, sizeof *t);
+    t->jobcenter_id = arena_strdup(ctx->arena, jobcenter_id);
+    t->case_id = case_id ? arena_strdup(ctx->arena, case_id) : NULL;
+    t->client_id = case_id || !client_id ? NULL : arena_strdup(ctx->arena, client_id);
+    t->next = ctx->touched;
+    ctx->touched = t;
+}
+
+static enum db_status
+worklist_fill(struct db *db)
+{
+    int64_t rows, wrong;
+    return worklist_rebuild(db, false, &rows, &wrong);
+}
+
+enum db_status
+core_migrate(struct db *db, int *applied, char *err, size_t errlen)
+{
+    static const struct db_migration_step steps[] = {
+        { 3, worklist_fill }, /* 0003: the rows of the cases already stored */
+    };
+    return db_migrate_with(db, steps, sizeof steps / sizeof *steps, applied, err, errlen);
 }

@@ -88,6 +88,14 @@ void problem_field(struct problem *pb, struct arena *arena, const char *field, c
 
 struct audit_pending;
 
+/* A case or client that a write job left an audit entry for (core/audit.c
+ * notes each one): at the end of the job worklist_sync() recomputes the
+ * worklist rows of these cases. */
+struct core_touched {
+    const char *jobcenter_id, *case_id, *client_id; /* in the arena */
+    struct core_touched *next;
+};
+
 /* The context a service runs in: who acts, on which connection, and where
  * its audit entries go. In a read (worker thread) entries are collected in
  * PENDING and committed by the HTTP layer before the response leaves; in a
@@ -101,14 +109,21 @@ struct core_ctx {
     bool in_write;
     struct audit_pending *pending, *pending_tail;
     int n_pending;
-    unsigned caseload_per_fte; /* from the configuration */
-    int64_t now_us;            /* the instant the request arrived */
+    struct core_touched *touched; /* in a write job: see struct core_touched */
+    unsigned caseload_per_fte;    /* from the configuration */
+    int64_t now_us;               /* the instant the request arrived */
 };
 
 /* A connection for request handling: DDL and ATTACH refused (db_protect).
  * NULL with ERR on failure. Close with core_db_close(). */
 struct db *core_db_open(const char *url, char *err, size_t errlen);
 void core_db_close(struct db *db);
+/* Note that a write job changed something of CASE_ID or CLIENT_ID (either may
+ * be NULL) in JOBCENTER_ID; repeated pairs are noted once. */
+void core_touch(struct core_ctx *ctx, const char *jobcenter_id, const char *case_id,
+                const char *client_id);
+/* db_migrate with the steps above the store (the worklist's rows after 0003). */
+enum db_status core_migrate(struct db *db, int *applied, char *err, size_t errlen);
 /* S as a JSON string, or JSON null for NULL (new reference). */
 json_t *core_json_text(const char *s);
 

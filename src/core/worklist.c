@@ -1,6 +1,22 @@
-/* core/worklist.c — what is due; see worklist.h. */
+/* core/worklist.c — what is due; see worklist.h.
+ *
+ * The worklist is read from a read model: one row per open case with a case
+ * manager (table worklist_cases) holding the client's name and every item
+ * the case has due, at any date, packed one per line:
+ *
+ *     kind TAB due TAB object id TAB number TAB detail LF
+ *
+ * where due is a date or empty for "whenever it is read" (closure,
+ * unreached), number is an appointment's start (µs) or the failed contacts,
+ * and detail a step's title with backslash, TAB and LF escaped. What depends
+ * on the moment of reading stays out of the row: the window, "overdue",
+ * whether an appointment has begun (then its attendance is due) and the
+ * Jobcenter's threshold for "not reached". So a row changes only when its
+ * case changes, and every write job recomputes the rows of the cases it left
+ * an audit entry for (worklist_sync). */
 #include "core/worklist.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +31,240 @@ enum { WORKLIST_AUDIT_CASES = 400 };
 /* Days after the start until a plan is expected (POLICY: "without undue delay"). */
 enum { PLAN_EXPECTED_DAYS = 28 };
 
-struct client_ref {
-    char *case_id;
-    json_t *client;
-    bool deputy;
+/* Deputising for more than this many colleagues at once is not a case. */
+enum { DEPUTISED_MAX = 16 };
+
+/* The kinds, in the order they are listed on one day. */
+static const char *const kinds[] = { "attendance", "appointment", "closure",      "limit",
+                                     "review",     "unreached",   "plan_missing", "plan_review",
+                                     "step",       "activation" };
+enum { N_KINDS = sizeof kinds / sizeof *kinds };
+
+static int
+kind_index(const char *k, size_t n)
+{
+    for (int i = 0; i < N_KINDS; i++)
+        if (strlen(kinds[i]) == n && memcmp(kinds[i], k, n) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- the rows: what a case has due ---- */
+
+static void
+put_item(struct buf *b, const char *kind, const char *due, const char *object_id, int64_t n,
+         const char *detail, char first_due[11])
+{
+    const char *d = due ? due : "0000-00-00";
+    if (strcmp(d, first_due) < 0)
+        memcpy(first_due, d, 11);
+    buf_printf(b, "%s\t%s\t%s\t%" PRId64 "\t", kind, due ? due : "", object_id ? object_id : "", n);
+    for (const char *p = detail; p && *p; p++) {
+        if (*p == '\\')
+            buf_puts(b, "\\\\");
+        else if (*p == '\t')
+            buf_puts(b, "\\t");
+        else if (*p == '\n')
+            buf_puts(b, "\\n");
+        else
+            buf_putc(b, *p);
+    }
+    buf_putc(b, '\n');
+}
+
+struct compute {
+    struct buf items;
+    char first_due[11];
+    struct wl_appointment_row a;
+    struct wl_step_row s;
+};
+
+static bool
+appointment_item(void *user)
+{
+    struct compute *c = user;
+    struct date day;
+    int h, m;
+    instant_berlin_parts(c->a.start_at / 1000000, &day, &h, &m);
+    char d[11];
+    date_format(day, d);
+    put_item(&c->items, "appointment", d, c->a.id, c->a.start_at, NULL, c->first_due);
+    return true;
+}
+
+static bool
+step_item(void *user)
+{
+    struct compute *c = user;
+    if (c->s.due)
+        put_item(&c->items, "step", c->s.due, c->s.id, 0, c->s.title, c->first_due);
+    return true;
+}
+
+/* The row of case CASE_ID as it should be: *HAS false when the case has none
+ * (closed, no case manager, gone). */
+static enum db_status
+compute_row(struct db *db, const char *jobcenter_id, const char *case_id, struct compute *c,
+            struct wl_row *row, bool *has)
+{
+    struct wl_case_row k = { 0 };
+    *has = false;
+    buf_reset(&c->items);
+    memcpy(c->first_due, "9999-12-31", 11);
+    enum db_status st = db_worklist_case(db, jobcenter_id, case_id, &k);
+    if (st != DB_ONE_ROW || !k.case_manager_id || strcmp(k.status, "closed") == 0)
+        return st < 0 ? st : DB_NO_ROWS;
+    if (strcmp(k.status, "referred") == 0) {
+        put_item(&c->items, "activation", k.referral_date, NULL, 0, NULL, c->first_due);
+    } else {
+        if (k.closure_due)
+            put_item(&c->items, "closure", NULL, NULL, 0, NULL, c->first_due);
+        else if (k.next_review_due)
+            put_item(&c->items, "review", k.next_review_due, NULL, 0, NULL, c->first_due);
+        if (k.plan_review_due)
+            put_item(&c->items, "plan_review", k.plan_review_due, NULL, 0, NULL, c->first_due);
+        struct date started;
+        if (!k.plan_review_due && k.started_on && date_parse(k.started_on, &started)) {
+            char d[11];
+            date_format(date_add_days(started, PLAN_EXPECTED_DAYS), d);
+            put_item(&c->items, "plan_missing", d, NULL, 0, NULL, c->first_due);
+        }
+        if (k.limit_date && !k.limit_justified_on && !k.closure_due)
+            put_item(&c->items, "limit", k.limit_date, NULL, 0, NULL, c->first_due);
+        if (k.failed_contacts > 0)
+            put_item(&c->items, "unreached", NULL, NULL, k.failed_contacts, NULL, c->first_due);
+        if ((st = db_worklist_case_appointments(db, jobcenter_id, case_id, &c->a, appointment_item,
+                                                c)) < 0 ||
+            (st = db_worklist_case_steps(db, jobcenter_id, case_id, &c->s, step_item, c)) < 0)
+            return st;
+    }
+    *row = (struct wl_row){ k.jobcenter_id,    k.case_manager_id, k.case_id,
+                            k.client_id,       k.first_name,      k.last_name,
+                            k.customer_number, c->first_due,      (char *)buf_cstr(&c->items) };
+    *has = true;
+    return DB_NO_ROWS;
+}
+
+static enum db_status
+refresh(struct db *db, const char *jobcenter_id, const char *case_id, struct compute *c)
+{
+    struct wl_row row;
+    bool has;
+    enum db_status st = compute_row(db, jobcenter_id, case_id, c, &row, &has);
+    if (st < 0)
+        return st;
+    return has ? db_worklist_put(db, &row) : db_worklist_delete(db, jobcenter_id, case_id);
+}
+
+struct ids {
+    char *jc, *id; /* the row being read */
+    char **jcs, **ids;
+    size_t n, cap;
+};
+
+static bool
+id_row(void *user)
+{
+    struct ids *x = user;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        char **jcs = realloc(x->jcs, cap * sizeof *jcs);
+        if (!jcs)
+            return false;
+        x->jcs = jcs;
+        char **ids = realloc(x->ids, cap * sizeof *ids);
+        if (!ids)
+            return false;
+        x->ids = ids;
+        x->cap = cap;
+    }
+    x->jcs[x->n] = x->jc;
+    x->ids[x->n++] = x->id;
+    return true;
+}
+
+enum core_result
+worklist_sync(struct core_ctx *ctx)
+{
+    struct compute c = { .items = BUF_INIT };
+    enum db_status st = DB_NO_ROWS;
+    for (struct core_touched *t = ctx->touched; t && st >= 0; t = t->next) {
+        if (t->case_id) {
+            st = refresh(ctx->db, t->jobcenter_id, t->case_id, &c);
+            continue;
+        }
+        struct ids x = { 0 };
+        st = db_worklist_client_cases(ctx->db, t->jobcenter_id, t->client_id, &x.id, id_row, &x);
+        for (size_t i = 0; st >= 0 && i < x.n; i++)
+            st = refresh(ctx->db, t->jobcenter_id, x.ids[i], &c);
+        free(x.jcs);
+        free(x.ids);
+    }
+    ctx->touched = NULL;
+    buf_free(&c.items);
+    return st < 0 ? CORE_ERROR : CORE_OK;
+}
+
+enum db_status
+worklist_rebuild(struct db *db, bool check, int64_t *rows, int64_t *wrong)
+{
+    struct arena ids_arena = ARENA_INIT, arena = ARENA_INIT;
+    struct arena *before = db_arena(db);
+    struct ids x = { 0 };
+    struct compute c = { .items = BUF_INIT };
+    *rows = *wrong = 0;
+    db_set_arena(db, &ids_arena);
+    enum db_status st = db_worklist_open_cases(db, &x.jc, &x.id, id_row, &x);
+    if (st >= 0 && !check)
+        st = db_worklist_clear(db);
+    for (size_t i = 0; st >= 0 && i < x.n; i++) {
+        if (i % 1024 == 0) {
+            arena_free(&arena); /* the strings of the cases before */
+            db_set_arena(db, &arena);
+        }
+        struct wl_row want, have;
+        bool has;
+        st = compute_row(db, x.jcs[i], x.ids[i], &c, &want, &has);
+        if (st < 0 || !has)
+            continue;
+        (*rows)++;
+        if (!check) {
+            st = db_worklist_insert(db, &want); /* after db_worklist_clear */
+            continue;
+        }
+        st = db_worklist_row(db, x.jcs[i], x.ids[i], &have);
+        if (st == DB_ONE_ROW &&
+            !(strcmp(want.case_manager_id, have.case_manager_id) == 0 &&
+              strcmp(want.client_id, have.client_id) == 0 &&
+              strcmp(want.first_name, have.first_name) == 0 &&
+              strcmp(want.last_name, have.last_name) == 0 &&
+              strcmp(want.customer_number, have.customer_number) == 0 &&
+              strcmp(want.first_due, have.first_due) == 0 && strcmp(want.items, have.items) == 0))
+            (*wrong)++;
+        else if (st == DB_NO_ROWS)
+            (*wrong)++;
+    }
+    int64_t stored = 0;
+    if (st >= 0 && check && (st = db_worklist_count(db, &stored)) >= 0 && stored > *rows)
+        *wrong += stored - *rows; /* rows of cases that have none (closed, moved, gone) */
+    db_set_arena(db, before);
+    arena_free(&arena);
+    arena_free(&ids_arena);
+    free(x.jcs);
+    free(x.ids);
+    buf_free(&c.items);
+    return st < 0 ? st : DB_NO_ROWS;
+}
+
+/* ---- reading: the worklist of a case manager ---- */
+
+struct item {
+    int kind;        /* index into kinds */
+    struct date due; /* for closure and unreached: today */
+    const char *object_id, *detail;
+    int64_t start_at;                /* appointments */
+    size_t row;                      /* index into the rows read */
+    const char *last_name, *case_id; /* of the row, for the order */
 };
 
 struct wl {
@@ -26,131 +272,122 @@ struct wl {
     struct rules rules;
     struct date today, until;
     char today_s[11], until_s[11];
-    json_t *items;
-    /* the cases seen, for the client of an appointment or a step */
-    struct client_ref *refs;
-    size_t n_refs, cap_refs;
-    bool deputy; /* the user whose cases are being read is not the caller */
-    struct wl_case_row c;
-    struct wl_appointment_row a;
-    struct wl_step_row s;
+    struct wl_row r; /* the row being read */
+    struct wl_row *rows;
+    bool *deputy; /* per row: a colleague's case */
+    size_t n_rows, cap_rows;
+    struct item *items;
+    size_t n_items, cap_items;
+    bool reading_deputy;
+    bool failed;
     char *user_id;
     char **users;
     size_t n_users;
 };
 
-static struct date
-date_of(const char *s)
+/* Up to the next TAB or LF of *P (advanced past it): the field and its length. */
+static const char *
+field(const char **p, const char *end, size_t *len)
 {
-    struct date d = DATE_NONE;
-    if (s)
-        date_parse(s, &d);
-    return d;
+    const char *s = *p, *e = s;
+    while (e < end && *e != '\t' && *e != '\n')
+        e++;
+    *len = (size_t)(e - s);
+    *p = e < end ? e + 1 : e;
+    return s;
 }
 
-static json_t *
-client_of(struct wl *w, const char *case_id, bool *deputy)
+static const char *
+unescape(struct arena *a, const char *s, size_t n)
 {
-    for (size_t i = 0; i < w->n_refs; i++)
-        if (strcmp(w->refs[i].case_id, case_id) == 0) {
-            *deputy = w->refs[i].deputy;
-            return w->refs[i].client;
+    if (!n)
+        return NULL;
+    char *o = arena_alloc(a, n + 1), *q = o;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            i++;
+            *q++ = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i];
+        } else {
+            *q++ = s[i];
         }
-    return NULL;
+    }
+    *q = '\0';
+    return o;
 }
 
 static void
-add(struct wl *w, const char *kind, struct date due, const char *case_id, json_t *client,
-    bool deputy, const char *object_id, const char *detail)
+add_item(struct wl *w, const struct item *it)
 {
-    json_t *o = json_object();
-    char d[11];
-    date_format(due, d);
-    json_object_set_new(o, "kind", json_string(kind));
-    json_object_set_new(o, "due", json_string(d));
-    json_object_set_new(o, "overdue", json_boolean(date_cmp(due, w->today) < 0));
-    json_object_set_new(o, "case_id", json_string(case_id));
-    json_object_set_new(o, "client", json_incref(client));
-    json_object_set_new(o, "object_id", core_json_text(object_id));
-    json_object_set_new(o, "detail", core_json_text(detail));
-    json_object_set_new(o, "deputy", json_boolean(deputy));
-    json_array_append_new(w->items, o);
+    if (w->n_items == w->cap_items) {
+        w->cap_items = w->cap_items ? w->cap_items * 2 : 128;
+        struct item *n = arena_alloc(w->ctx->arena, w->cap_items * sizeof *n);
+        if (w->n_items)
+            memcpy(n, w->items, w->n_items * sizeof *n);
+        w->items = n;
+    }
+    w->items[w->n_items++] = *it;
 }
 
+/* The items of the row just read that are due by UNTIL. */
 static bool
-due_by(struct wl *w, const char *day)
-{
-    return day && strcmp(day, w->until_s) <= 0;
-}
-
-static bool
-case_row(void *user)
+row_read(void *user)
 {
     struct wl *w = user;
-    struct wl_case_row *c = &w->c;
-    json_t *client = json_object();
-    json_object_set_new(client, "id", json_string(c->client_id));
-    json_object_set_new(client, "first_name", json_string(c->first_name));
-    json_object_set_new(client, "last_name", json_string(c->last_name));
-    json_object_set_new(client, "customer_number", json_string(c->customer_number));
-    if (w->n_refs == w->cap_refs) {
-        w->cap_refs = w->cap_refs ? w->cap_refs * 2 : 64;
-        struct client_ref *n = arena_alloc(w->ctx->arena, w->cap_refs * sizeof *n);
-        if (w->n_refs)
-            memcpy(n, w->refs, w->n_refs * sizeof *n);
-        w->refs = n;
-    }
-    w->refs[w->n_refs++] = (struct client_ref){ c->case_id, client, w->deputy };
-    if (strcmp(c->status, "referred") == 0) {
-        add(w, "activation", date_of(c->referral_date), c->case_id, client, w->deputy, NULL, NULL);
-    } else {
-        if (c->closure_due)
-            add(w, "closure", w->today, c->case_id, client, w->deputy, NULL, NULL);
-        else if (due_by(w, c->next_review_due))
-            add(w, "review", date_of(c->next_review_due), c->case_id, client, w->deputy, NULL,
-                NULL);
-        if (due_by(w, c->plan_review_due))
-            add(w, "plan_review", date_of(c->plan_review_due), c->case_id, client, w->deputy, NULL,
-                NULL);
-        if (!c->plan_review_due && c->started_on) {
-            struct date expected = date_add_days(date_of(c->started_on), PLAN_EXPECTED_DAYS);
-            if (date_cmp(expected, w->until) <= 0)
-                add(w, "plan_missing", expected, c->case_id, client, w->deputy, NULL, NULL);
+    if (w->n_rows == w->cap_rows) {
+        w->cap_rows = w->cap_rows ? w->cap_rows * 2 : 128;
+        struct wl_row *n = arena_alloc(w->ctx->arena, w->cap_rows * sizeof *n);
+        bool *d = arena_alloc(w->ctx->arena, w->cap_rows * sizeof *d);
+        if (w->n_rows) {
+            memcpy(n, w->rows, w->n_rows * sizeof *n);
+            memcpy(d, w->deputy, w->n_rows * sizeof *d);
         }
-        if (due_by(w, c->limit_date) && !c->limit_justified_on && !c->closure_due)
-            add(w, "limit", date_of(c->limit_date), c->case_id, client, w->deputy, NULL, NULL);
-        if (deadline_unreached(&w->rules, (int)c->failed_contacts))
-            add(w, "unreached", w->today, c->case_id, client, w->deputy, NULL, NULL);
+        w->rows = n;
+        w->deputy = d;
     }
-    return true; /* refs keep the reference; worklist_get drops it */
-}
-
-static bool
-appointment_row(void *user)
-{
-    struct wl *w = user;
-    bool deputy = false;
-    json_t *client = client_of(w, w->a.case_id, &deputy);
-    if (!client)
-        return true;
-    struct date day;
-    int h, m;
-    instant_berlin_parts(w->a.start_at / 1000000, &day, &h, &m);
-    char start[21];
-    instant_format_utc(w->a.start_at / 1000000, start);
-    bool past = w->a.start_at <= w->ctx->now_us;
-    add(w, past ? "attendance" : "appointment", day, w->a.case_id, client, deputy, w->a.id, start);
-    return true;
-}
-
-static bool
-step_row(void *user)
-{
-    struct wl *w = user;
-    bool deputy = false;
-    json_t *client = client_of(w, w->s.case_id, &deputy);
-    if (client)
-        add(w, "step", date_of(w->s.due), w->s.case_id, client, deputy, w->s.id, w->s.title);
+    size_t row = w->n_rows;
+    w->rows[row] = w->r;
+    w->deputy[row] = w->reading_deputy;
+    w->n_rows++;
+    const char *p = w->r.items, *end = p + strlen(p);
+    while (p < end) {
+        size_t lk, ld, lo, ln, lt;
+        const char *k = field(&p, end, &lk), *d = field(&p, end, &ld), *o = field(&p, end, &lo),
+                   *n = field(&p, end, &ln), *t = field(&p, end, &lt);
+        struct item it = { .kind = kind_index(k, lk),
+                           .row = row,
+                           .last_name = w->r.last_name,
+                           .case_id = w->r.case_id };
+        if (it.kind < 0) {
+            w->failed = true; /* a row this code did not write */
+            return false;
+        }
+        if (ld) {
+            if (ld != 10 || memcmp(d, w->until_s, 10) > 0)
+                continue; /* not due yet */
+            char ds[11];
+            memcpy(ds, d, 10);
+            ds[10] = '\0';
+            if (!date_parse(ds, &it.due)) {
+                w->failed = true;
+                return false;
+            }
+        } else {
+            it.due = w->today;
+        }
+        int64_t num = strtoll(n, NULL, 10); /* ends at the TAB */
+        (void)ln;
+        const char *kind = kinds[it.kind];
+        if (strcmp(kind, "unreached") == 0 && !deadline_unreached(&w->rules, (int)num))
+            continue;
+        if (strcmp(kind, "appointment") == 0) {
+            it.start_at = num;
+            if (num <= w->ctx->now_us)
+                it.kind = 0; /* begun: its attendance is due */
+        }
+        it.object_id = lo ? arena_strndup(w->ctx->arena, o, lo) : NULL;
+        it.detail = unescape(w->ctx->arena, t, lt);
+        add_item(w, &it);
+    }
     return true;
 }
 
@@ -158,123 +395,99 @@ static bool
 user_row(void *user)
 {
     struct wl *w = user;
-    if (w->n_users < 16) /* deputising for more than 16 colleagues at once is not a case */
+    if (w->n_users < DEPUTISED_MAX)
         w->users[w->n_users++] = w->user_id;
     return true;
 }
 
-/* Order: due date, then a fixed order of kinds, then client name. */
-static int
-kind_rank(const char *k)
-{
-    static const char *const order[] = { "attendance",   "appointment", "closure",
-                                         "limit",        "review",      "unreached",
-                                         "plan_missing", "plan_review", "step",
-                                         "activation",   NULL };
-    for (int i = 0; order[i]; i++)
-        if (strcmp(order[i], k) == 0)
-            return i;
-    return 99;
-}
-
+/* Order: due date, then the fixed order of kinds, then appointments by start
+ * and steps by title, then client name and case. */
 static int
 item_cmp(const void *pa, const void *pb)
 {
-    json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-    int c = strcmp(json_string_value(json_object_get(a, "due")),
-                   json_string_value(json_object_get(b, "due")));
+    const struct item *a = pa, *b = pb;
+    int c = date_cmp(a->due, b->due);
     if (c)
         return c;
-    const char *sa = json_string_value(json_object_get(a, "detail"));
-    const char *sb = json_string_value(json_object_get(b, "detail"));
-    c = kind_rank(json_string_value(json_object_get(a, "kind"))) -
-        kind_rank(json_string_value(json_object_get(b, "kind")));
-    if (c)
+    if (a->kind != b->kind)
+        return a->kind - b->kind;
+    if (a->start_at != b->start_at)
+        return a->start_at < b->start_at ? -1 : 1;
+    if (a->detail && b->detail && (c = strcmp(a->detail, b->detail)))
         return c;
-    if (sa && sb && (c = strcmp(sa, sb)))
-        return c; /* appointments by their start */
-    c = strcmp(json_string_value(json_object_get(json_object_get(a, "client"), "last_name")),
-               json_string_value(json_object_get(json_object_get(b, "client"), "last_name")));
-    return c ? c
-             : strcmp(json_string_value(json_object_get(a, "case_id")),
-                      json_string_value(json_object_get(b, "case_id")));
+    if ((c = strcmp(a->last_name, b->last_name)))
+        return c;
+    return strcmp(a->case_id, b->case_id);
 }
 
 enum core_result
-worklist_get(struct core_ctx *ctx, int days, json_t **view, struct problem *pb)
+worklist_read(struct core_ctx *ctx, int days, struct worklist *out, struct problem *pb)
 {
     const struct actor *a = ctx->actor;
+    *out = (struct worklist){ 0 };
     if (days < 0 || days > WORKLIST_DAYS_MAX) {
         problem_field(pb, ctx->arena, "days", "must be a whole number from 0 to 90");
         return CORE_INVALID;
     }
-    struct wl w = { .ctx = ctx, .items = json_array() };
+    struct wl w = { .ctx = ctx };
     w.today = deadline_today(ctx);
     w.until = date_add_days(w.today, days);
     date_format(w.today, w.today_s);
     date_format(w.until, w.until_s);
+    memcpy(out->today, w.today_s, 11);
+    memcpy(out->until, w.until_s, 11);
+    if (!(a->roles & ROLE_CASE_MANAGER))
+        return CORE_OK; /* no caseload, no names: nothing to log */
     if (rules_load(ctx->db, a->jobcenter_id, &w.rules) != CORE_OK)
-        goto fail;
-    if (a->roles & ROLE_CASE_MANAGER) {
-        char *users[17];
-        users[0] = (char *)a->id;
-        w.users = users + 1;
-        if (db_deputised_users(ctx->db, a->jobcenter_id, a->id, w.today_s, &w.user_id, user_row,
-                               &w) < 0)
-            goto fail;
-        size_t n = w.n_users + 1;
-        /* the end of the window: the start of the day after UNTIL in Berlin */
-        int64_t until_s = 0;
-        if (!instant_from_berlin(date_add_days(w.until, 1), 0, 0, &until_s))
-            goto fail;
-        for (size_t i = 0; i < n; i++) {
-            w.deputy = i > 0;
-            if (db_worklist_cases(ctx->db, a->jobcenter_id, users[i], &w.c, case_row, &w) < 0 ||
-                db_worklist_appointments(ctx->db, a->jobcenter_id, users[i], until_s * 1000000,
-                                         &w.a, appointment_row, &w) < 0 ||
-                db_worklist_steps(ctx->db, a->jobcenter_id, users[i], w.until_s, &w.s, step_row,
-                                  &w) < 0)
-                goto fail;
-        }
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    char *users[DEPUTISED_MAX + 1];
+    users[0] = (char *)a->id;
+    w.users = users + 1;
+    if (db_deputised_users(ctx->db, a->jobcenter_id, a->id, w.today_s, &w.user_id, user_row, &w) <
+        0)
+        return problem_set(pb, CORE_ERROR, NULL, NULL);
+    for (size_t i = 0; i < w.n_users + 1; i++) {
+        w.reading_deputy = i > 0;
+        if (db_worklist_rows(ctx->db, a->jobcenter_id, users[i], w.until_s, &w.r, row_read, &w) <
+                0 ||
+            w.failed)
+            return problem_set(pb, CORE_ERROR, NULL, NULL);
     }
-    for (size_t i = 0; i < w.n_refs; i++)
-        json_decref(w.refs[i].client);
-    w.n_refs = 0;
-    size_t n = json_array_size(w.items);
-    if (n > 1) {
-        json_t **sorted = arena_alloc(ctx->arena, n * sizeof *sorted);
-        for (size_t i = 0; i < n; i++)
-            sorted[i] = json_incref(json_array_get(w.items, i));
-        qsort(sorted, n, sizeof *sorted, item_cmp);
-        json_array_clear(w.items);
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(w.items, sorted[i]);
-    }
-    json_t *v = json_object();
-    json_object_set_new(v, "items", w.items);
-    json_object_set_new(v, "today", json_string(w.today_s));
-    json_object_set_new(v, "until", json_string(w.until_s));
-    if (!(a->roles & ROLE_CASE_MANAGER)) {
-        *view = v; /* no caseload, no names: nothing to log */
-        return CORE_OK;
-    }
-    /* the log names every case whose client appeared, and the ground: deputy only when a
-       deputised case was shown */
+    if (w.n_items > 1)
+        qsort(w.items, w.n_items, sizeof *w.items, item_cmp);
+    out->n = w.n_items;
+    out->items = w.n_items ? arena_alloc(ctx->arena, w.n_items * sizeof *out->items) : NULL;
+    /* the log names every case whose client appears, in the order they are listed, and the
+       ground: deputy only when a deputised case is shown */
     struct buf ids = BUF_INIT;
-    bool deputy = false;
+    bool deputy = false, *named = NULL;
     size_t shown = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *it = json_array_get(w.items, i);
-        const char *cs = json_string_value(json_object_get(it, "case_id"));
-        deputy = deputy || json_is_true(json_object_get(it, "deputy"));
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = strcmp(cs, json_string_value(
-                                  json_object_get(json_array_get(w.items, k), "case_id"))) == 0;
-        if (seen)
+    if (w.n_rows) {
+        named = arena_alloc(ctx->arena, w.n_rows * sizeof *named);
+        memset(named, 0, w.n_rows * sizeof *named);
+    }
+    for (size_t i = 0; i < w.n_items; i++) {
+        const struct item *it = &w.items[i];
+        const struct wl_row *r = &w.rows[it->row];
+        struct worklist_item *o = &out->items[i];
+        *o = (struct worklist_item){ .kind = kinds[it->kind],
+                                     .overdue = date_cmp(it->due, w.today) < 0,
+                                     .deputy = w.deputy[it->row],
+                                     .case_id = r->case_id,
+                                     .client_id = r->client_id,
+                                     .first_name = r->first_name,
+                                     .last_name = r->last_name,
+                                     .customer_number = r->customer_number,
+                                     .object_id = it->object_id,
+                                     .title = it->detail,
+                                     .start_at = it->start_at };
+        date_format(it->due, o->due);
+        if (named[it->row])
             continue;
+        named[it->row] = true;
+        deputy = deputy || w.deputy[it->row];
         if (shown++ < WORKLIST_AUDIT_CASES)
-            buf_printf(&ids, "%s%s", shown > 1 ? "," : "", cs);
+            buf_printf(&ids, "%s%s", shown > 1 ? "," : "", r->case_id);
     }
     const struct audit_entry e = { "worklist.read",
                                    "worklist",
@@ -282,20 +495,64 @@ worklist_get(struct core_ctx *ctx, int days, json_t **view, struct problem *pb)
                                    NULL,
                                    NULL,
                                    deputy ? PURPOSE_DEPUTY : PURPOSE_OWN_CASE,
-                                   arena_printf(ctx->arena, "%zu items of %zu cases: %s%s", n,
-                                                shown, buf_cstr(&ids),
+                                   arena_printf(ctx->arena, "%zu items of %zu cases: %s%s",
+                                                w.n_items, shown, buf_cstr(&ids),
                                                 shown > WORKLIST_AUDIT_CASES ? ",…" : "") };
     enum core_result ar = audit_record(ctx, &e);
     buf_free(&ids);
     if (ar != CORE_OK) {
-        json_decref(v);
+        *out = (struct worklist){ 0 };
         return problem_set(pb, CORE_ERROR, NULL, NULL);
     }
+    return CORE_OK;
+}
+
+enum core_result
+worklist_get(struct core_ctx *ctx, int days, json_t **view, struct problem *pb)
+{
+    struct worklist wl;
+    enum core_result r = worklist_read(ctx, days, &wl, pb);
+    if (r != CORE_OK)
+        return r;
+    json_t *items = json_array(), *client = NULL;
+    const char *client_case = NULL;
+    for (size_t i = 0; i < wl.n; i++) {
+        const struct worklist_item *it = &wl.items[i];
+        if (!client_case || strcmp(client_case, it->case_id) != 0) {
+            /* the same client object for the items of one case in a row */
+            json_decref(client);
+            client = json_object();
+            json_object_set_new_nocheck(client, "id", json_string_nocheck(it->client_id));
+            json_object_set_new_nocheck(client, "first_name", json_string(it->first_name));
+            json_object_set_new_nocheck(client, "last_name", json_string(it->last_name));
+            json_object_set_new_nocheck(client, "customer_number",
+                                        json_string(it->customer_number));
+            client_case = it->case_id;
+        }
+        json_t *o = json_object();
+        json_object_set_new_nocheck(o, "kind", json_string_nocheck(it->kind));
+        json_object_set_new_nocheck(o, "due", json_string_nocheck(it->due));
+        json_object_set_new_nocheck(o, "overdue", json_boolean(it->overdue));
+        json_object_set_new_nocheck(o, "case_id", json_string_nocheck(it->case_id));
+        json_object_set_new_nocheck(o, "client", json_incref(client));
+        json_object_set_new_nocheck(o, "object_id", core_json_text(it->object_id));
+        json_t *detail = json_null();
+        if (it->start_at) {
+            char start[21];
+            instant_format_utc(it->start_at / 1000000, start);
+            detail = json_string_nocheck(start);
+        } else if (it->title) {
+            detail = core_json_text(it->title);
+        }
+        json_object_set_new_nocheck(o, "detail", detail);
+        json_object_set_new_nocheck(o, "deputy", json_boolean(it->deputy));
+        json_array_append_new(items, o);
+    }
+    json_decref(client);
+    json_t *v = json_object();
+    json_object_set_new(v, "items", items);
+    json_object_set_new(v, "today", json_string(wl.today));
+    json_object_set_new(v, "until", json_string(wl.until));
     *view = v;
     return CORE_OK;
-fail:
-    for (size_t i = 0; i < w.n_refs; i++)
-        json_decref(w.refs[i].client);
-    json_decref(w.items);
-    return problem_set(pb, CORE_ERROR, NULL, NULL);
 }

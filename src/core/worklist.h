@@ -14,12 +14,51 @@
 #ifndef LOTSE_CORE_WORKLIST_H
 #define LOTSE_CORE_WORKLIST_H
 
+#include <stdint.h>
+
 #include "core/core.h"
+#include "store/store.h"
 
 enum { WORKLIST_DAYS_DEFAULT = 7, WORKLIST_DAYS_MAX = 90 };
 
-/* *VIEW = {items:[{kind,due,overdue,case_id,client,object_id,detail,start,
- * deputy}], until}. DAYS 0..WORKLIST_DAYS_MAX. One audit entry. */
+/* One thing due. Strings live in the request arena (kind: a literal). */
+struct worklist_item {
+    const char *kind;
+    char due[11];
+    bool overdue, deputy; /* deputy: a colleague's case, seen as their deputy */
+    const char *case_id, *client_id, *first_name, *last_name, *customer_number;
+    const char *object_id; /* the appointment or step; NULL for the others */
+    const char *title;     /* a step's title; NULL for the others */
+    int64_t start_at;      /* an appointment's start (µs); 0 for the others */
+};
+
+struct worklist {
+    char today[11], until[11];
+    struct worklist_item *items; /* by due date, then kind, then client */
+    size_t n;
+};
+
+/* What is due for the caller from today to DAYS (0..WORKLIST_DAYS_MAX) days
+ * ahead, and what is overdue. Empty for a user without a caseload. One audit
+ * entry naming the cases shown. */
+enum core_result worklist_read(struct core_ctx *ctx, int days, struct worklist *out,
+                               struct problem *pb);
+
+/* worklist_read as the API's view: *VIEW = {items:[{kind,due,overdue,case_id,
+ * client:{id,first_name,last_name,customer_number},object_id,detail,deputy}],
+ * today,until}; detail is a step's title or an appointment's start (UTC). */
 enum core_result worklist_get(struct core_ctx *ctx, int days, json_t **view, struct problem *pb);
+
+/* At the end of a write job (before it commits): recompute the worklist rows
+ * of the cases noted in CTX->touched (and of every case of a noted client),
+ * then forget them. Every write that changes what a case has due leaves an
+ * audit entry naming the case, so no write can leave a row behind. */
+enum core_result worklist_sync(struct core_ctx *ctx);
+
+/* Maintenance (`lotse worklist`, migration 0003, `lotse demo`): with CHECK
+ * false, write every row afresh in DB's open write transaction; with CHECK
+ * true, compare the rows with the case data and count in *WRONG those that
+ * differ, are missing or are left over. *ROWS = the rows there should be. */
+enum db_status worklist_rebuild(struct db *db, bool check, int64_t *rows, int64_t *wrong);
 
 #endif

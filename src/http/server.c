@@ -33,6 +33,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "http/internal.h"
+#include "core/worklist.h"
 #include "core/writer.h"
 #include "util/crypto.h"
 #include "util/id.h"
@@ -263,8 +264,12 @@ write_run(struct db *db, void *arg)
     ctx.in_write = true;
     ctx.pending = ctx.pending_tail = NULL;
     ctx.n_pending = 0;
+    ctx.touched = NULL;
     core_db_use_arena(db, &req->arena);
     w->result = w->run(&ctx, w->arg);
+    /* the worklist rows of what the job changed, in the same transaction */
+    if (w->result == CORE_OK && worklist_sync(&ctx) != CORE_OK)
+        w->result = CORE_ERROR;
     core_db_use_arena(db, NULL);
     if (w->result == CORE_OK)
         return JOB_KEEP;
@@ -587,6 +592,11 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
     return req;
 }
 
+static enum MHD_Result request_step(struct request *req, const char *upload_data,
+                                    size_t *upload_data_size);
+
+/* MHD calls this several times per request. While it runs, the request's
+ * json_t values are made in its arena (util/jsonmem.h). */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -601,6 +611,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
             req->body_too_large = true;
         return MHD_YES;
     }
+    enum MHD_Result r = request_step(req, upload_data, upload_data_size);
+    return r;
+}
+
+static enum MHD_Result
+request_step(struct request *req, const char *upload_data, size_t *upload_data_size)
+{
     switch (req->state) {
     case ST_BODY:
         if (*upload_data_size) {

@@ -188,6 +188,13 @@ static const struct {
 enum db_status
 db_migrate(struct db *db, int *applied, char *err, size_t errlen)
 {
+    return db_migrate_with(db, NULL, 0, applied, err, errlen);
+}
+
+enum db_status
+db_migrate_with(struct db *db, const struct db_migration_step *steps, size_t n_steps, int *applied,
+                char *err, size_t errlen)
+{
     *applied = 0;
     enum db_status st = db->ops->exec_script(db, create_migrations_table, err, errlen);
     if (st < 0)
@@ -217,6 +224,9 @@ db_migrate(struct db *db, int *applied, char *err, size_t errlen)
         for (size_t k = 0; st >= 0 && k < sizeof migration_steps / sizeof *migration_steps; k++)
             if (migration_steps[k].version == version)
                 st = migration_steps[k].after(db);
+        for (size_t k = 0; st >= 0 && k < n_steps; k++)
+            if (steps[k].version == version)
+                st = steps[k].after(db);
         if (st >= 0) {
             const struct db_param p[] = { DB_INT64(version), DB_TEXT(f->name),
                                           DB_INT64(db_now_us()), DB_PARAM_END };

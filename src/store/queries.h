@@ -197,34 +197,63 @@ enum db_status db_deputised_users(struct db *db, const char *jobcenter_id, const
                                   const char *day, char **user_id, bool (*row)(void *), void *user);
 
 struct wl_case_row {
-    char *case_id, *client_id, *first_name, *last_name, *customer_number, *status, *referral_date,
-        *started_on, *next_review_due, *plan_review_due, *limit_date, *limit_justified_on;
+    char *case_id, *jobcenter_id, *case_manager_id, *client_id, *first_name, *last_name,
+        *customer_number, *status, *referral_date, *started_on, *next_review_due, *plan_review_due,
+        *limit_date, *limit_justified_on;
     int64_t failed_contacts, closure_due;
 };
-/* The open cases of CASE_MANAGER_ID with their dates. */
-enum db_status db_worklist_cases(struct db *db, const char *jobcenter_id,
-                                 const char *case_manager_id, struct wl_case_row *out,
-                                 bool (*row)(void *), void *user);
+/* Case CASE_ID with its client and dates, whatever its status. */
+enum db_status db_worklist_case(struct db *db, const char *jobcenter_id, const char *case_id,
+                                struct wl_case_row *out);
 
 struct wl_appointment_row {
-    char *id, *case_id, *channel;
-    int64_t start_at, minutes;
+    char *id;
+    int64_t start_at;
 };
-/* Appointments of the active cases of CASE_MANAGER_ID without attendance
- * that start before UNTIL_US. */
-enum db_status db_worklist_appointments(struct db *db, const char *jobcenter_id,
-                                        const char *case_manager_id, int64_t until_us,
-                                        struct wl_appointment_row *out, bool (*row)(void *),
-                                        void *user);
+/* The appointments of CASE_ID without attendance, by start. */
+enum db_status db_worklist_case_appointments(struct db *db, const char *jobcenter_id,
+                                             const char *case_id, struct wl_appointment_row *out,
+                                             bool (*row)(void *), void *user);
 
 struct wl_step_row {
-    char *id, *case_id, *title, *due;
+    char *id, *title, *due;
 };
-/* Open steps of the current plans of CASE_MANAGER_ID's active cases due on
- * or before UNTIL_DAY. */
-enum db_status db_worklist_steps(struct db *db, const char *jobcenter_id,
-                                 const char *case_manager_id, const char *until_day,
-                                 struct wl_step_row *out, bool (*row)(void *), void *user);
+/* The open steps of CASE_ID's current plan, by due date. */
+enum db_status db_worklist_case_steps(struct db *db, const char *jobcenter_id, const char *case_id,
+                                      struct wl_step_row *out, bool (*row)(void *), void *user);
+
+/* A row of the read model (table worklist_cases). */
+struct wl_row {
+    char *jobcenter_id, *case_manager_id, *case_id, *client_id, *first_name, *last_name,
+        *customer_number, *first_due, *items;
+};
+/* Replace the row of R->case_id with R. */
+enum db_status db_worklist_put(struct db *db, const struct wl_row *r);
+/* Add R; its case has no row yet. */
+enum db_status db_worklist_insert(struct db *db, const struct wl_row *r);
+/* Remove the row of CASE_ID (none is fine). */
+enum db_status db_worklist_delete(struct db *db, const char *jobcenter_id, const char *case_id);
+/* The rows of CASE_MANAGER_ID whose first item is due on or before UNTIL_DAY:
+ * case, client, names, number and items (the other fields are left alone). */
+enum db_status db_worklist_rows(struct db *db, const char *jobcenter_id,
+                                const char *case_manager_id, const char *until_day,
+                                struct wl_row *out, bool (*row)(void *), void *user);
+/* The row of CASE_ID: DB_ONE_ROW or DB_NO_ROWS. */
+enum db_status db_worklist_row(struct db *db, const char *jobcenter_id, const char *case_id,
+                               struct wl_row *out);
+/* *N = the rows of the read model, all Jobcenters (maintenance). */
+enum db_status db_worklist_count(struct db *db, int64_t *n);
+/* Every open case with a case manager, by Jobcenter and case manager:
+ * *JOBCENTER_ID and *ID each — the cases the read model has rows for
+ * (maintenance, all Jobcenters). */
+enum db_status db_worklist_open_cases(struct db *db, char **jobcenter_id, char **id,
+                                      bool (*row)(void *), void *user);
+/* Remove every row of the read model (maintenance: before a rebuild). */
+enum db_status db_worklist_clear(struct db *db);
+/* The cases of CLIENT_ID, *ID each. */
+enum db_status db_worklist_client_cases(struct db *db, const char *jobcenter_id,
+                                        const char *client_id, char **id, bool (*row)(void *),
+                                        void *user);
 
 /* ---- timeline.c: everything that happened on a case ---- */
 

@@ -149,6 +149,16 @@ enum db_status db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct 
  * transaction. Safe to run twice. *APPLIED counts the new ones. */
 enum db_status db_migrate(struct db *db, int *applied, char *err, size_t errlen);
 
+/* A step in C that follows migration VERSION's SQL in its transaction, for
+ * work above the store (core/core.c: the worklist's rows after 0003). */
+struct db_migration_step {
+    int64_t version;
+    enum db_status (*after)(struct db *db);
+};
+/* db_migrate with STEPS (N of them) run after their migrations' SQL. */
+enum db_status db_migrate_with(struct db *db, const struct db_migration_step *steps, size_t n,
+                               int *applied, char *err, size_t errlen);
+
 /* *PENDING = how many embedded migrations are not applied yet (all of them
  * for an empty store). */
 enum db_status db_migrations_pending(struct db *db, int *pending);

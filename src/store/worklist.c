@@ -1,6 +1,6 @@
-/* store/worklist.c — what is due, per case manager; see queries.h. Each
- * query starts from the case manager's cases (index cases_manager), so its
- * cost follows the caseload, not the size of the store. */
+/* store/worklist.c — what is due, per case manager; see queries.h. The
+ * worklist reads one range of its read model (worklist_cases, primary key
+ * jobcenter, case manager, case); the queries by case feed the rows. */
 #include "store/queries.h"
 
 enum db_status
@@ -18,11 +18,13 @@ db_deputised_users(struct db *db, const char *jobcenter_id, const char *deputy_i
 }
 
 enum db_status
-db_worklist_cases(struct db *db, const char *jobcenter_id, const char *case_manager_id,
-                  struct wl_case_row *out, bool (*row)(void *), void *user)
+db_worklist_case(struct db *db, const char *jobcenter_id, const char *case_id,
+                 struct wl_case_row *out)
 {
-    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_manager_id), DB_PARAM_END };
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_id), DB_PARAM_END };
     const struct db_column c[] = { DB_COL_STR(&out->case_id),
+                                   DB_COL_STR(&out->jobcenter_id),
+                                   DB_COL_STR(&out->case_manager_id),
                                    DB_COL_STR(&out->client_id),
                                    DB_COL_STR(&out->first_name),
                                    DB_COL_STR(&out->last_name),
@@ -37,50 +39,143 @@ db_worklist_cases(struct db *db, const char *jobcenter_id, const char *case_mana
                                    DB_COL_INT64(&out->failed_contacts),
                                    DB_COL_INT64(&out->closure_due),
                                    DB_COL_END };
-    return db_query_each(db,
-                         "SELECT k.id, k.client_id, c.first_name, c.last_name, c.customer_number,"
-                         " k.status, k.referral_date, k.started_on, k.next_review_due,"
-                         " k.plan_review_due, k.limit_date, k.limit_justified_on,"
-                         " k.failed_contacts, k.closure_due"
-                         " FROM cases k JOIN clients c ON c.id = k.client_id"
-                         " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
-                         " AND k.status IN ('referred', 'active')",
-                         p, c, row, user);
+    return db_query_one(db,
+                        "SELECT k.id, k.jobcenter_id, k.case_manager_id, k.client_id,"
+                        " c.first_name, c.last_name, c.customer_number, k.status,"
+                        " k.referral_date, k.started_on, k.next_review_due, k.plan_review_due,"
+                        " k.limit_date, k.limit_justified_on, k.failed_contacts, k.closure_due"
+                        " FROM cases k JOIN clients c ON c.id = k.client_id"
+                        " WHERE k.jobcenter_id = $1 AND k.id = $2",
+                        p, c);
 }
 
 enum db_status
-db_worklist_appointments(struct db *db, const char *jobcenter_id, const char *case_manager_id,
-                         int64_t until_us, struct wl_appointment_row *out, bool (*row)(void *),
-                         void *user)
+db_worklist_case_appointments(struct db *db, const char *jobcenter_id, const char *case_id,
+                              struct wl_appointment_row *out, bool (*row)(void *), void *user)
 {
-    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_manager_id),
-                                  DB_INT64(until_us), DB_PARAM_END };
-    const struct db_column c[] = { DB_COL_STR(&out->id),        DB_COL_STR(&out->case_id),
-                                   DB_COL_STR(&out->channel),   DB_COL_INT64(&out->start_at),
-                                   DB_COL_INT64(&out->minutes), DB_COL_END };
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(&out->id), DB_COL_INT64(&out->start_at), DB_COL_END };
     return db_query_each(db,
-                         "SELECT a.id, a.case_id, a.channel, a.start_at, a.minutes"
-                         " FROM cases k JOIN appointments a ON a.case_id = k.id"
-                         " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
-                         " AND k.status = 'active' AND a.attendance IS NULL AND a.start_at < $3"
-                         " ORDER BY a.start_at",
+                         "SELECT id, start_at FROM appointments WHERE case_id = $2"
+                         " AND jobcenter_id = $1 AND attendance IS NULL ORDER BY start_at, id",
                          p, c, row, user);
 }
 
 enum db_status
-db_worklist_steps(struct db *db, const char *jobcenter_id, const char *case_manager_id,
-                  const char *until_day, struct wl_step_row *out, bool (*row)(void *), void *user)
+db_worklist_case_steps(struct db *db, const char *jobcenter_id, const char *case_id,
+                       struct wl_step_row *out, bool (*row)(void *), void *user)
+{
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(&out->id), DB_COL_STR(&out->title),
+                                   DB_COL_STR(&out->due), DB_COL_END };
+    return db_query_each(db,
+                         "SELECT s.id, s.title, s.due FROM plan_steps s"
+                         " JOIN plans p ON p.id = s.plan_id AND p.is_current = 1"
+                         " WHERE s.case_id = $2 AND s.jobcenter_id = $1 AND s.status = 'open'"
+                         " ORDER BY s.due, s.id",
+                         p, c, row, user);
+}
+
+enum db_status
+db_worklist_put(struct db *db, const struct wl_row *r)
+{
+    enum db_status st = db_worklist_delete(db, r->jobcenter_id, r->case_id);
+    return st < 0 ? st : db_worklist_insert(db, r);
+}
+
+enum db_status
+db_worklist_insert(struct db *db, const struct wl_row *r)
+{
+    const struct db_param p[] = { DB_TEXT(r->jobcenter_id),    DB_TEXT(r->case_manager_id),
+                                  DB_TEXT(r->case_id),         DB_TEXT(r->client_id),
+                                  DB_TEXT(r->first_name),      DB_TEXT(r->last_name),
+                                  DB_TEXT(r->customer_number), DB_TEXT(r->first_due),
+                                  DB_TEXT(r->items),           DB_PARAM_END };
+    return db_exec(db,
+                   "INSERT INTO worklist_cases (jobcenter_id, case_manager_id, case_id, client_id,"
+                   " first_name, last_name, customer_number, first_due, items)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                   p);
+}
+
+enum db_status
+db_worklist_delete(struct db *db, const char *jobcenter_id, const char *case_id)
+{
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_id), DB_PARAM_END };
+    return db_exec(db, "DELETE FROM worklist_cases WHERE case_id = $2 AND jobcenter_id = $1", p);
+}
+
+#define WL_ROW_COLUMNS(r)                                                                          \
+    DB_COL_STR(&(r)->jobcenter_id), DB_COL_STR(&(r)->case_manager_id), DB_COL_STR(&(r)->case_id),  \
+        DB_COL_STR(&(r)->client_id), DB_COL_STR(&(r)->first_name), DB_COL_STR(&(r)->last_name),    \
+        DB_COL_STR(&(r)->customer_number), DB_COL_STR(&(r)->first_due), DB_COL_STR(&(r)->items),   \
+        DB_COL_END
+
+enum db_status
+db_worklist_rows(struct db *db, const char *jobcenter_id, const char *case_manager_id,
+                 const char *until_day, struct wl_row *out, bool (*row)(void *), void *user)
 {
     const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_manager_id),
                                   DB_TEXT(until_day), DB_PARAM_END };
-    const struct db_column c[] = { DB_COL_STR(&out->id), DB_COL_STR(&out->case_id),
-                                   DB_COL_STR(&out->title), DB_COL_STR(&out->due), DB_COL_END };
+    const struct db_column c[] = { DB_COL_STR(&out->case_id),
+                                   DB_COL_STR(&out->client_id),
+                                   DB_COL_STR(&out->first_name),
+                                   DB_COL_STR(&out->last_name),
+                                   DB_COL_STR(&out->customer_number),
+                                   DB_COL_STR(&out->items),
+                                   DB_COL_END };
     return db_query_each(db,
-                         "SELECT s.id, s.case_id, s.title, s.due"
-                         " FROM cases k JOIN plan_steps s ON s.case_id = k.id"
-                         " AND s.status = 'open' AND s.due <= $3"
-                         " JOIN plans p ON p.id = s.plan_id AND p.is_current = 1"
-                         " WHERE k.jobcenter_id = $1 AND k.case_manager_id = $2"
-                         " AND k.status = 'active' ORDER BY s.due",
+                         "SELECT case_id, client_id, first_name, last_name, customer_number, items"
+                         " FROM worklist_cases WHERE jobcenter_id = $1 AND case_manager_id = $2"
+                         " AND first_due <= $3",
+                         p, c, row, user);
+}
+
+enum db_status
+db_worklist_row(struct db *db, const char *jobcenter_id, const char *case_id, struct wl_row *out)
+{
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(case_id), DB_PARAM_END };
+    const struct db_column c[] = { WL_ROW_COLUMNS(out) };
+    return db_query_one(db,
+                        "SELECT jobcenter_id, case_manager_id, case_id, client_id, first_name,"
+                        " last_name, customer_number, first_due, items FROM worklist_cases"
+                        " WHERE case_id = $2 AND jobcenter_id = $1",
+                        p, c);
+}
+
+enum db_status
+db_worklist_count(struct db *db, int64_t *n)
+{
+    const struct db_column c[] = { DB_COL_INT64(n), DB_COL_END };
+    return db_query_one(db, "SELECT count(*) FROM worklist_cases", NULL, c);
+}
+
+enum db_status
+db_worklist_open_cases(struct db *db, char **jobcenter_id, char **id, bool (*row)(void *),
+                       void *user)
+{
+    const struct db_column c[] = { DB_COL_STR(jobcenter_id), DB_COL_STR(id), DB_COL_END };
+    return db_query_each(db,
+                         "SELECT jobcenter_id, id FROM cases WHERE status IN ('referred', 'active')"
+                         " AND case_manager_id IS NOT NULL"
+                         " ORDER BY jobcenter_id, case_manager_id, id",
+                         NULL, c, row, user);
+}
+
+enum db_status
+db_worklist_clear(struct db *db)
+{
+    return db_exec(db, "DELETE FROM worklist_cases", NULL);
+}
+
+enum db_status
+db_worklist_client_cases(struct db *db, const char *jobcenter_id, const char *client_id, char **id,
+                         bool (*row)(void *), void *user)
+{
+    const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(client_id), DB_PARAM_END };
+    const struct db_column c[] = { DB_COL_STR(id), DB_COL_END };
+    return db_query_each(db,
+                         "SELECT id FROM cases WHERE client_id = $2 AND jobcenter_id = $1"
+                         " ORDER BY id",
                          p, c, row, user);
 }

@@ -36,51 +36,78 @@ static const char *const saved_messages[][2] = {
     { NULL, NULL },
 };
 
-static void
-decorate(struct request *req, json_t *item)
+/* The texts of one kind, translated once per page. */
+struct labels {
+    json_t *label, *what;
+};
+
+/* The view of one row: due, client, what, and the action that settles it. */
+static json_t *
+row_view(struct request *req, const struct worklist_item *it, struct labels *labels,
+         json_t **client, const char **client_case, json_t *second_label)
 {
-    const char *kind = json_string_value(json_object_get(item, "kind"));
     const struct action *a = actions;
-    while (a->kind && strcmp(a->kind, kind) != 0)
+    while (a->kind && strcmp(a->kind, it->kind) != 0)
         a++;
     if (!a->kind)
-        return;
-    const char *case_id = json_string_value(json_object_get(item, "case_id"));
-    const char *object_id = json_string_value(json_object_get(item, "object_id"));
-    const char *href;
-    if (strcmp(kind, "attendance") == 0) {
+        return NULL;
+    struct labels *l = &labels[a - actions];
+    if (!l->label) {
+        l->label = json_string(http_tr(req, a->label));
+        l->what = json_string(http_tr(req, a->what));
+    }
+    if (!*client_case || strcmp(*client_case, it->case_id) != 0) {
+        json_decref(*client);
+        *client = json_object();
+        json_object_set_new_nocheck(*client, "first_name", json_string(it->first_name));
+        json_object_set_new_nocheck(*client, "last_name", json_string(it->last_name));
+        json_object_set_new_nocheck(*client, "customer_number", json_string(it->customer_number));
+        *client_case = it->case_id;
+    }
+    json_t *o = json_object();
+    struct date d;
+    char due[11] = "";
+    if (date_parse(it->due, &d))
+        date_format_de(d, due);
+    json_object_set_new_nocheck(o, "due_de", json_string_nocheck(due));
+    json_object_set_new_nocheck(o, "case_id", json_string_nocheck(it->case_id));
+    json_object_set_new_nocheck(o, "client", json_incref(*client));
+    if (it->deputy)
+        json_object_set_new_nocheck(o, "deputy", json_true());
+    json_object_set_new_nocheck(o, "what", json_incref(l->what));
+    json_object_set_new_nocheck(o, "action_label", json_incref(l->label));
+    /* ids are plain ASCII (util/id.h): the links need no UTF-8 check */
+    char href[160];
+    int n;
+    if (strcmp(it->kind, "attendance") == 0) {
         /* documenting the consultation settles the attendance; a no-show is recorded on the
            appointment */
-        href = arena_printf(&req->arena, "/cases/%s/notes/new?appointment=%s&return=/", case_id,
-                            object_id);
-        json_object_set_new(
-            item, "second_href",
-            json_string(arena_printf(&req->arena, "/appointments/%s?return=/", object_id)));
-        json_object_set_new(item, "second_label",
-                            json_string(http_tr(req, "Not attended or cancelled")));
+        n = snprintf(href, sizeof href, "/cases/%s/notes/new?appointment=%s&return=/", it->case_id,
+                     it->object_id);
+        char second[96];
+        int m = snprintf(second, sizeof second, "/appointments/%s?return=/", it->object_id);
+        json_object_set_new_nocheck(o, "second_href",
+                                    m > 0 && (size_t)m < sizeof second
+                                        ? json_stringn_nocheck(second, (size_t)m)
+                                        : json_string(""));
+        json_object_set_new_nocheck(o, "second_label", json_incref(second_label));
     } else {
-        href = arena_printf(&req->arena, a->href, a->on_object ? object_id : case_id);
+        n = snprintf(href, sizeof href, a->href, a->on_object ? it->object_id : it->case_id);
     }
-    json_object_set_new(item, "action_label", json_string(http_tr(req, a->label)));
-    json_object_set_new(item, "what", json_string(http_tr(req, a->what)));
-    json_object_set_new(item, "href", json_string(href));
-    struct date d;
-    if (date_parse(json_string_value(json_object_get(item, "due")), &d)) {
-        char s[11];
-        date_format_de(d, s);
-        json_object_set_new(item, "due_de", json_string(s));
-    }
-    int64_t t;
-    const char *start = json_string_value(json_object_get(item, "detail"));
-    if (start && (strcmp(kind, "appointment") == 0 || strcmp(kind, "attendance") == 0) &&
-        instant_parse(start, &t)) {
+    json_object_set_new_nocheck(
+        o, "href",
+        n > 0 && (size_t)n < sizeof href ? json_stringn_nocheck(href, (size_t)n) : json_string(""));
+    if (it->start_at) {
         struct date day;
         int h, m;
-        instant_berlin_parts(t, &day, &h, &m);
-        json_object_set_new(
-            item, "detail",
+        instant_berlin_parts(it->start_at / 1000000, &day, &h, &m);
+        json_object_set_new_nocheck(
+            o, "detail",
             json_string(arena_printf(&req->arena, "%02d:%02d %s", h, m, http_tr(req, "o'clock"))));
+    } else if (it->title) {
+        json_object_set_new_nocheck(o, "detail", json_string(it->title));
     }
+    return o;
 }
 
 enum http_result
@@ -96,16 +123,24 @@ web_worklist(struct request *req)
         days = !q[0] || *end || v < 0 || v > WORKLIST_DAYS_MAX ? -1 : (int)v;
     }
     struct problem pb = PROBLEM_INIT;
-    json_t *v = NULL;
-    if (worklist_get(&req->core, days, &v, &pb) != CORE_OK)
+    struct worklist wl;
+    if (worklist_read(&req->core, days, &wl, &pb) != CORE_OK)
         return reply_problem(req, &pb);
     /* what is due from today on comes first; what is overdue in a table of its own below */
-    size_t i;
-    json_t *item, *current = json_array(), *overdue = json_array();
-    json_array_foreach(json_object_get(v, "items"), i, item)
-    {
-        decorate(req, item);
-        json_array_append(json_is_true(json_object_get(item, "overdue")) ? overdue : current, item);
+    json_t *v = json_object(), *current = json_array(), *overdue = json_array();
+    struct labels labels[sizeof actions / sizeof *actions] = { { NULL, NULL } };
+    json_t *client = NULL, *second_label = json_string(http_tr(req, "Not attended or cancelled"));
+    const char *client_case = NULL;
+    for (size_t i = 0; i < wl.n; i++) {
+        json_t *row = row_view(req, &wl.items[i], labels, &client, &client_case, second_label);
+        if (row)
+            json_array_append_new(wl.items[i].overdue ? overdue : current, row);
+    }
+    json_decref(client);
+    json_decref(second_label);
+    for (size_t k = 0; k < sizeof labels / sizeof *labels; k++) {
+        json_decref(labels[k].label);
+        json_decref(labels[k].what);
     }
     json_object_set_new(v, "title", json_string(http_tr(req, "Due now")));
     json_object_set_new(v, "has_current", json_boolean(json_array_size(current)));
@@ -118,7 +153,7 @@ web_worklist(struct request *req)
         if (strcmp(saved, saved_messages[k][0]) == 0)
             json_object_set_new(v, "saved", json_string(http_tr(req, saved_messages[k][1])));
     struct date until;
-    if (date_parse(json_string_value(json_object_get(v, "until")), &until)) {
+    if (date_parse(wl.until, &until)) {
         char s[11];
         date_format_de(until, s);
         json_object_set_new(v, "until_de", json_string(s));

@@ -65,7 +65,7 @@ fixture_new(void)
     char err[256];
     f->db = db_open(f->url, err, sizeof err);
     int applied = 0;
-    if (!f->db || db_migrate(f->db, &applied, err, sizeof err) < 0) {
+    if (!f->db || core_migrate(f->db, &applied, err, sizeof err) < 0) {
         fprintf(stderr, "fixture: %s\n", err);
         abort();
     }
