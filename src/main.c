@@ -6,6 +6,7 @@
 #include "lotse_config.h"
 #include "util/crypto.h"
 #include "util/date.h"
+#include "util/jsonmem.h"
 
 static const struct {
     const char *name;
@@ -49,6 +50,7 @@ main(int argc, char **argv)
         return 1;
     }
     date_init();
+    jsonmem_init(); /* before any json_t */
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

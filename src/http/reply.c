@@ -13,6 +13,7 @@
 #include "render/tmpl.h"
 #include "util/embedded.h"
 #include "util/i18n.h"
+#include "util/json_out.h"
 #include "util/log.h"
 
 static struct tmpl_set *templates;
@@ -107,12 +108,8 @@ enum http_result
 reply_json(struct request *req, unsigned status, json_t *view)
 {
     buf_reset(&req->out);
-    char *s = json_dumps(view, JSON_COMPACT);
+    json_out(&req->out, view); /* the bytes of json_dumps(JSON_COMPACT), faster */
     json_decref(view);
-    if (!s)
-        abort();
-    buf_puts(&req->out, s);
-    free(s);
     req->status = status;
     req->content_type = "application/json";
     return HTTP_DONE;

@@ -37,6 +37,7 @@
 #include "core/writer.h"
 #include "util/crypto.h"
 #include "util/id.h"
+#include "util/jsonmem.h"
 #include "util/i18n.h"
 #include "util/pool.h"
 #include "util/log.h"
@@ -611,7 +612,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
             req->body_too_large = true;
         return MHD_YES;
     }
+    jsonmem_use(&req->arena);
     enum MHD_Result r = request_step(req, upload_data, upload_data_size);
+    jsonmem_use(NULL);
     return r;
 }
 

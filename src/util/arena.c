@@ -14,22 +14,25 @@ struct arena_block {
     max_align_t data[];
 };
 
-enum { ARENA_BLOCK = 8192 };
+/* Blocks start at ARENA_BLOCK and double up to ARENA_BLOCK_MAX, so that a
+ * request that builds a large page needs few of them. */
+enum { ARENA_BLOCK = 8192, ARENA_BLOCK_MAX = 131072 };
 
 void *
-arena_alloc(struct arena *a, size_t n)
+arena_alloc_raw(struct arena *a, size_t n)
 {
     size_t align = _Alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
-        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        size_t step = b && b->size < ARENA_BLOCK_MAX ? b->size * 2 : b ? b->size : ARENA_BLOCK;
+        size_t size = n > step ? n : step;
         b = malloc(sizeof *b + size);
         if (!b)
             abort();
         b->used = 0;
         b->size = size;
-        if (a->head && n > ARENA_BLOCK) {
+        if (a->head && n > step) {
             /* keep the partly used head block in front for later small allocations */
             b->next = a->head->next;
             a->head->next = b;
@@ -40,6 +43,13 @@ arena_alloc(struct arena *a, size_t n)
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
+    return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+    void *p = arena_alloc_raw(a, n);
     memset(p, 0, n);
     return p;
 }

@@ -20,6 +20,8 @@ struct arena {
 
 /* N bytes, aligned for any type, zeroed. */
 void *arena_alloc(struct arena *a, size_t n);
+/* The same, not zeroed. */
+void *arena_alloc_raw(struct arena *a, size_t n);
 /* A copy of S (NULL stays NULL). */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
