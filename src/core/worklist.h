@@ -10,6 +10,10 @@
  * step (open plan step), limit (maximum duration reached without a
  * justification), unreached (failed contacts in a row), closure (a review
  * decided to close).
+ *
+ * Read from stored rows, one per open case (table worklist_cases), that
+ * every write job brings up to date for the cases it touched; see
+ * worklist.c for the row's format and what is decided only when reading.
  */
 #ifndef LOTSE_CORE_WORKLIST_H
 #define LOTSE_CORE_WORKLIST_H
