@@ -22,7 +22,7 @@ static const struct {
       "[--display-name NAME]  (password on standard input)" },
     { "audit", cmd_audit, "audit verify --db URL" },
     { "backup", cmd_backup, "backup --db URL FILE" },
-    { "worklist", cmd_worklist, "worklist check|rebuild --db URL" },
+    { "worklist", cmd_worklist, "worklist check|repair --db URL" },
 };
 
 static int

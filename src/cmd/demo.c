@@ -1065,7 +1065,7 @@ cmd_demo(int argc, char **argv)
     db_bulk_mode(db);
     int64_t wl_rows = 0, wl_wrong = 0;
     bool ok = db_begin(db, true) >= 0 && add_staff(&d) && add_clients(&d) &&
-              worklist_rebuild(db, false, &wl_rows, &wl_wrong) >= 0; /* the read model */
+              worklist_reconcile(db, WORKLIST_FILL, &wl_rows, &wl_wrong) == CORE_OK;
     if (ok) {
         struct arena arena = ARENA_INIT;
         struct core_ctx ctx = {

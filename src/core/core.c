@@ -157,7 +157,8 @@ static enum db_status
 worklist_fill(struct db *db)
 {
     int64_t rows, wrong;
-    return worklist_rebuild(db, false, &rows, &wrong);
+    return worklist_reconcile(db, WORKLIST_FILL, &rows, &wrong) == CORE_OK ? DB_NO_ROWS
+                                                                           : DB_HARD_ERROR;
 }
 
 enum db_status

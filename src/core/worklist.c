@@ -17,8 +17,10 @@
 #include "core/worklist.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/audit.h"
 #include "core/deadlines.h"
@@ -57,7 +59,7 @@ put_item(struct buf *b, const char *kind, const char *due, const char *object_id
 {
     const char *d = due ? due : "0000-00-00";
     if (strcmp(d, first_due) < 0)
-        memcpy(first_due, d, 11);
+        snprintf(first_due, 11, "%s", d); /* dates are 10 characters; never more than that */
     buf_printf(b, "%s\t%s\t%s\t%" PRId64 "\t", kind, due ? due : "", object_id ? object_id : "", n);
     for (const char *p = detail; p && *p; p++) {
         if (*p == '\\')
@@ -169,12 +171,11 @@ id_row(void *user)
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : 64;
         char **jcs = realloc(x->jcs, cap * sizeof *jcs);
-        if (!jcs)
-            return false;
-        x->jcs = jcs;
-        char **ids = realloc(x->ids, cap * sizeof *ids);
+        char **ids = jcs ? realloc(x->ids, cap * sizeof *ids) : NULL;
+        if (jcs)
+            x->jcs = jcs;
         if (!ids)
-            return false;
+            abort(); /* out of memory: stopping here would look like the end of the rows */
         x->ids = ids;
         x->cap = cap;
     }
@@ -205,55 +206,106 @@ worklist_sync(struct core_ctx *ctx)
     return st < 0 ? CORE_ERROR : CORE_OK;
 }
 
-enum db_status
-worklist_rebuild(struct db *db, bool check, int64_t *rows, int64_t *wrong)
+static bool
+same_row(const struct wl_row *a, const struct wl_row *b)
+{
+    return strcmp(a->case_manager_id, b->case_manager_id) == 0 &&
+           strcmp(a->client_id, b->client_id) == 0 && strcmp(a->first_name, b->first_name) == 0 &&
+           strcmp(a->last_name, b->last_name) == 0 &&
+           strcmp(a->customer_number, b->customer_number) == 0 &&
+           strcmp(a->first_due, b->first_due) == 0 && strcmp(a->items, b->items) == 0;
+}
+
+/* Repairing while a server runs: rows are compared without the write lock;
+ * only the cases found wrong are rewritten, this many per transaction, each
+ * followed by a pause as long as the transaction took, so that the server's
+ * writer (which waits for the lock with growing sleeps) keeps its turn. */
+enum { REPAIR_CHUNK = 100 };
+
+static int64_t
+monotonic_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Rewrite the rows of the N cases in JCS/IDS, REPAIR_CHUNK per transaction. */
+static enum db_status
+repair(struct db *db, char **jcs, char **ids, size_t n, struct compute *c, struct arena *arena)
+{
+    enum db_status st = DB_NO_ROWS;
+    for (size_t i = 0; st >= 0 && i < n; i += REPAIR_CHUNK) {
+        arena_free(arena);
+        db_set_arena(db, arena);
+        int64_t t0 = monotonic_us();
+        if ((st = db_begin(db, true)) < 0)
+            break;
+        for (size_t k = i; st >= 0 && k < n && k < i + REPAIR_CHUNK; k++)
+            st = refresh(db, jcs[k], ids[k], c); /* computed again under the write lock */
+        if (st >= 0)
+            st = db_commit(db);
+        if (st < 0) {
+            db_rollback(db);
+            break;
+        }
+        int64_t took = monotonic_us() - t0;
+        struct timespec pause = { took / 1000000, (long)(took % 1000000) * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    return st;
+}
+
+enum core_result
+worklist_reconcile(struct db *db, enum worklist_mode mode, int64_t *rows, int64_t *wrong)
 {
     struct arena ids_arena = ARENA_INIT, arena = ARENA_INIT;
     struct arena *before = db_arena(db);
-    struct ids x = { 0 };
+    struct ids open = { 0 }, bad = { 0 };
     struct compute c = { .items = BUF_INIT };
     *rows = *wrong = 0;
     db_set_arena(db, &ids_arena);
-    enum db_status st = db_worklist_open_cases(db, &x.jc, &x.id, id_row, &x);
-    if (st >= 0 && !check)
+    enum db_status st = db_worklist_open_cases(db, &open.jc, &open.id, id_row, &open);
+    if (st >= 0 && mode == WORKLIST_FILL)
         st = db_worklist_clear(db);
-    for (size_t i = 0; st >= 0 && i < x.n; i++) {
+    for (size_t i = 0; st >= 0 && i < open.n; i++) {
         if (i % 1024 == 0) {
             arena_free(&arena); /* the strings of the cases before */
             db_set_arena(db, &arena);
         }
         struct wl_row want, have;
         bool has;
-        st = compute_row(db, x.jcs[i], x.ids[i], &c, &want, &has);
+        st = compute_row(db, open.jcs[i], open.ids[i], &c, &want, &has);
         if (st < 0 || !has)
-            continue;
+            continue; /* closed since it was listed: a left-over row is found below */
         (*rows)++;
-        if (!check) {
+        if (mode == WORKLIST_FILL) {
             st = db_worklist_insert(db, &want); /* after db_worklist_clear */
             continue;
         }
-        st = db_worklist_row(db, x.jcs[i], x.ids[i], &have);
-        if (st == DB_ONE_ROW &&
-            !(strcmp(want.case_manager_id, have.case_manager_id) == 0 &&
-              strcmp(want.client_id, have.client_id) == 0 &&
-              strcmp(want.first_name, have.first_name) == 0 &&
-              strcmp(want.last_name, have.last_name) == 0 &&
-              strcmp(want.customer_number, have.customer_number) == 0 &&
-              strcmp(want.first_due, have.first_due) == 0 && strcmp(want.items, have.items) == 0))
-            (*wrong)++;
-        else if (st == DB_NO_ROWS)
-            (*wrong)++;
+        st = db_worklist_row(db, open.jcs[i], open.ids[i], &have);
+        if (st < 0 || (st == DB_ONE_ROW && same_row(&want, &have)))
+            continue;
+        bad.jc = open.jcs[i];
+        bad.id = open.ids[i];
+        id_row(&bad);
     }
-    int64_t stored = 0;
-    if (st >= 0 && check && (st = db_worklist_count(db, &stored)) >= 0 && stored > *rows)
-        *wrong += stored - *rows; /* rows of cases that have none (closed, moved, gone) */
+    /* rows of cases that have none: closed, without a case manager, gone */
+    db_set_arena(db, &ids_arena);
+    if (st >= 0 && mode != WORKLIST_FILL)
+        st = db_worklist_stale(db, &bad.jc, &bad.id, id_row, &bad);
+    *wrong = (int64_t)bad.n;
+    if (st >= 0 && mode == WORKLIST_REPAIR)
+        st = repair(db, bad.jcs, bad.ids, bad.n, &c, &arena);
     db_set_arena(db, before);
     arena_free(&arena);
     arena_free(&ids_arena);
-    free(x.jcs);
-    free(x.ids);
+    free(open.jcs);
+    free(open.ids);
+    free(bad.jcs);
+    free(bad.ids);
     buf_free(&c.items);
-    return st < 0 ? st : DB_NO_ROWS;
+    return st < 0 ? CORE_ERROR : CORE_OK;
 }
 
 /* ---- reading: the worklist of a case manager ---- */
@@ -415,9 +467,9 @@ item_cmp(const void *pa, const void *pb)
         return a->start_at < b->start_at ? -1 : 1;
     if (a->detail && b->detail && (c = strcmp(a->detail, b->detail)))
         return c;
-    if ((c = strcmp(a->last_name, b->last_name)))
+    if ((c = strcmp(a->last_name, b->last_name)) || (c = strcmp(a->case_id, b->case_id)))
         return c;
-    return strcmp(a->case_id, b->case_id);
+    return a->object_id && b->object_id ? strcmp(a->object_id, b->object_id) : 0;
 }
 
 enum core_result

@@ -59,10 +59,18 @@ enum core_result worklist_get(struct core_ctx *ctx, int days, json_t **view, str
  * audit entry naming the case, so no write can leave a row behind. */
 enum core_result worklist_sync(struct core_ctx *ctx);
 
-/* Maintenance (`lotse worklist`, migration 0003, `lotse demo`): with CHECK
- * false, write every row afresh in DB's open write transaction; with CHECK
- * true, compare the rows with the case data and count in *WRONG those that
- * differ, are missing or are left over. *ROWS = the rows there should be. */
-enum db_status worklist_rebuild(struct db *db, bool check, int64_t *rows, int64_t *wrong);
+/* Maintenance of the stored rows, all Jobcenters. *ROWS = the rows there
+ * should be (open cases with a case manager); *WRONG = rows that differ
+ * from the case data, are missing or are left over.
+ *   WORKLIST_FILL    every row afresh, in DB's open write transaction
+ *                    (migration 0003, `lotse demo`);
+ *   WORKLIST_CHECK   only compare (`lotse worklist check`);
+ *   WORKLIST_REPAIR  compare without the write lock, then rewrite what is
+ *                    wrong in short transactions of its own, so that a
+ *                    running server's writes hardly wait (`lotse worklist
+ *                    repair`); DB must not be in a transaction. */
+enum worklist_mode { WORKLIST_FILL, WORKLIST_CHECK, WORKLIST_REPAIR };
+enum core_result worklist_reconcile(struct db *db, enum worklist_mode mode, int64_t *rows,
+                                    int64_t *wrong);
 
 #endif

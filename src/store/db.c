@@ -186,12 +186,6 @@ static const struct {
 };
 
 enum db_status
-db_migrate(struct db *db, int *applied, char *err, size_t errlen)
-{
-    return db_migrate_with(db, NULL, 0, applied, err, errlen);
-}
-
-enum db_status
 db_migrate_with(struct db *db, const struct db_migration_step *steps, size_t n_steps, int *applied,
                 char *err, size_t errlen)
 {
@@ -255,7 +249,7 @@ db_migrations_pending(struct db *db, int *pending)
     const char *suffix = db->ops->migration_suffix;
     size_t slen = strlen(suffix);
     char err[256] = "";
-    /* the bookkeeping table, as db_migrate() makes it first (an empty store has none) */
+    /* the bookkeeping table, as db_migrate_with() makes it first (an empty store has none) */
     bool have_table = db->ops->exec_script(db, create_migrations_table, err, sizeof err) >= 0;
     for (const struct embedded_file *f = embedded_migrations; f->name; f++) {
         size_t n = strlen(f->name);

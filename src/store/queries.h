@@ -190,7 +190,9 @@ enum db_status db_case_last_closed(struct db *db, const char *jobcenter_id, cons
 enum db_status db_case_steps_open(struct db *db, const char *jobcenter_id, const char *case_id,
                                   const char *day, int64_t *open, int64_t *overdue);
 
-/* ---- worklist.c: what is due, per case manager ---- */
+/* ---- worklist.c: what is due, per case manager ----
+ * The functions marked "maintenance" go over all Jobcenters: they serve
+ * `lotse worklist`, migration 0003 and `lotse demo`, never a request. */
 
 /* The users whom DEPUTY_ID deputises for on DAY. */
 enum db_status db_deputised_users(struct db *db, const char *jobcenter_id, const char *deputy_id,
@@ -241,15 +243,17 @@ enum db_status db_worklist_rows(struct db *db, const char *jobcenter_id,
 /* The row of CASE_ID: DB_ONE_ROW or DB_NO_ROWS. */
 enum db_status db_worklist_row(struct db *db, const char *jobcenter_id, const char *case_id,
                                struct wl_row *out);
-/* *N = the rows of the read model, all Jobcenters (maintenance). */
-enum db_status db_worklist_count(struct db *db, int64_t *n);
 /* Every open case with a case manager, by Jobcenter and case manager:
  * *JOBCENTER_ID and *ID each — the cases the read model has rows for
  * (maintenance, all Jobcenters). */
 enum db_status db_worklist_open_cases(struct db *db, char **jobcenter_id, char **id,
                                       bool (*row)(void *), void *user);
-/* Remove every row of the read model (maintenance: before a rebuild). */
+/* Remove every row of the read model (maintenance: before filling it afresh). */
 enum db_status db_worklist_clear(struct db *db);
+/* The rows whose case is not open with a case manager (closed, gone):
+ * *JOBCENTER_ID and *CASE_ID each (maintenance, all Jobcenters). */
+enum db_status db_worklist_stale(struct db *db, char **jobcenter_id, char **case_id,
+                                 bool (*row)(void *), void *user);
 /* The cases of CLIENT_ID, *ID each. */
 enum db_status db_worklist_client_cases(struct db *db, const char *jobcenter_id,
                                         const char *client_id, char **id, bool (*row)(void *),

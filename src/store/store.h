@@ -145,17 +145,17 @@ void db_savepoint_rollback(struct db *db);
 enum db_status db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct db *, void *),
                          void *arg);
 
-/* Apply the embedded migrations that are not yet applied, each in its own
- * transaction. Safe to run twice. *APPLIED counts the new ones. */
-enum db_status db_migrate(struct db *db, int *applied, char *err, size_t errlen);
-
 /* A step in C that follows migration VERSION's SQL in its transaction, for
  * work above the store (core/core.c: the worklist's rows after 0003). */
 struct db_migration_step {
     int64_t version;
     enum db_status (*after)(struct db *db);
 };
-/* db_migrate with STEPS (N of them) run after their migrations' SQL. */
+/* Apply the embedded migrations that are not yet applied, each in its own
+ * transaction, with STEPS (N of them) after their migrations' SQL. Safe to
+ * run twice. *APPLIED counts the new ones. Use core_migrate(), which passes
+ * the steps above the store; without them, a store that holds data would be
+ * left without what those steps derive. */
 enum db_status db_migrate_with(struct db *db, const struct db_migration_step *steps, size_t n,
                                int *applied, char *err, size_t errlen);
 

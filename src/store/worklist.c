@@ -144,13 +144,6 @@ db_worklist_row(struct db *db, const char *jobcenter_id, const char *case_id, st
 }
 
 enum db_status
-db_worklist_count(struct db *db, int64_t *n)
-{
-    const struct db_column c[] = { DB_COL_INT64(n), DB_COL_END };
-    return db_query_one(db, "SELECT count(*) FROM worklist_cases", NULL, c);
-}
-
-enum db_status
 db_worklist_open_cases(struct db *db, char **jobcenter_id, char **id, bool (*row)(void *),
                        void *user)
 {
@@ -166,6 +159,21 @@ enum db_status
 db_worklist_clear(struct db *db)
 {
     return db_exec(db, "DELETE FROM worklist_cases", NULL);
+}
+
+enum db_status
+db_worklist_stale(struct db *db, char **jobcenter_id, char **case_id, bool (*row)(void *),
+                  void *user)
+{
+    const struct db_column c[] = { DB_COL_STR(jobcenter_id), DB_COL_STR(case_id), DB_COL_END };
+    return db_query_each(db,
+                         "SELECT w.jobcenter_id, w.case_id FROM worklist_cases w"
+                         " LEFT JOIN cases k ON k.id = w.case_id"
+                         " AND k.jobcenter_id = w.jobcenter_id"
+                         " AND k.status IN ('referred', 'active')"
+                         " AND k.case_manager_id IS NOT NULL"
+                         " WHERE k.id IS NULL ORDER BY w.case_id",
+                         NULL, c, row, user);
 }
 
 enum db_status

@@ -14,7 +14,12 @@ struct tag {
 #define FROM_HEAP  UINT64_C(0x6c6f747365686561)
 #define FROM_ARENA UINT64_C(0x6c6f74736561726e)
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOTSE_ASAN 1 /* clang */
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(LOTSE_ASAN)
 enum { USE_ARENA = 0 };
 #else
 enum { USE_ARENA = 1 };

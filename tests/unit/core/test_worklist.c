@@ -1,6 +1,7 @@
 /* tests/unit/core/test_worklist.c — the worklist's read model: rows follow
  * the writes (worklist_sync), what depends on the moment of reading is
- * decided then, and `worklist_rebuild(check)` finds every kind of drift. */
+ * decided then, and the maintenance modes find and repair every kind of
+ * drift. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +39,7 @@ static int64_t
 wrong_rows(struct fixture *f)
 {
     int64_t rows = 0, wrong = -1;
-    assert_true(worklist_rebuild(f->db, true, &rows, &wrong) >= 0);
+    assert_int_equal(worklist_reconcile(f->db, WORKLIST_CHECK, &rows, &wrong), CORE_OK);
     return wrong;
 }
 
@@ -164,10 +165,13 @@ check_finds_changed_missing_and_left_over_rows(void **state)
     assert_true(db_exec(f->db, "DELETE FROM worklist_cases WHERE case_id = $1", p) >= 0);
     assert_int_equal(wrong_rows(f), 1);
 
+    /* repair rewrites the one row that is missing and leaves the other alone */
     int64_t rows = 0, wrong = 0;
-    assert_true(worklist_rebuild(f->db, false, &rows, &wrong) >= 0);
+    assert_int_equal(worklist_reconcile(f->db, WORKLIST_REPAIR, &rows, &wrong), CORE_OK);
     assert_int_equal(rows, 2);
+    assert_int_equal(wrong, 1);
     assert_int_equal(wrong_rows(f), 0);
+    assert_false(db_in_transaction(f->db));
 
     /* a case closed behind the read model's back leaves its row over */
     const struct db_param q[] = { DB_TEXT(other), DB_PARAM_END };
@@ -176,7 +180,20 @@ check_finds_changed_missing_and_left_over_rows(void **state)
                         " closure_reason = 'other' WHERE id = $1",
                         q) >= 0);
     assert_int_equal(wrong_rows(f), 1);
-    assert_true(worklist_rebuild(f->db, false, &rows, &wrong) >= 0);
+    assert_int_equal(worklist_reconcile(f->db, WORKLIST_REPAIR, &rows, &wrong), CORE_OK);
+    assert_int_equal(rows, 1);
+    assert_int_equal(wrong, 1);
+    assert_int_equal(wrong_rows(f), 0);
+    const struct db_column n[] = { DB_COL_INT64(&rows), DB_COL_END };
+    assert_int_equal(db_query_one(f->db, "SELECT count(*) FROM worklist_cases", NULL, n),
+                     DB_ONE_ROW);
+    assert_int_equal(rows, 1);
+
+    /* fill writes every row afresh inside the caller's transaction */
+    assert_true(db_exec(f->db, "DELETE FROM worklist_cases", NULL) >= 0);
+    assert_true(db_begin(f->db, true) >= 0);
+    assert_int_equal(worklist_reconcile(f->db, WORKLIST_FILL, &rows, &wrong), CORE_OK);
+    assert_true(db_commit(f->db) >= 0);
     assert_int_equal(rows, 1);
     assert_int_equal(wrong_rows(f), 0);
 }

@@ -41,7 +41,7 @@ setup(void **state)
     t->db = db_open(t->url, err, sizeof err);
     assert_non_null(t->db);
     int applied = -1;
-    assert_true(db_migrate(t->db, &applied, err, sizeof err) >= 0);
+    assert_true(db_migrate_with(t->db, NULL, 0, &applied, err, sizeof err) >= 0);
     assert_true(applied >= 1);
     db_set_arena(t->db, &t->arena);
     *state = t;
@@ -67,7 +67,7 @@ migrations_are_idempotent(void **state)
     struct t *t = *state;
     char err[256];
     int applied = -1;
-    assert_true(db_migrate(t->db, &applied, err, sizeof err) >= 0);
+    assert_true(db_migrate_with(t->db, NULL, 0, &applied, err, sizeof err) >= 0);
     assert_int_equal(applied, 0);
     assert_string_equal(db_backend(t->db), "sqlite");
 }

@@ -13,7 +13,12 @@
 
 #include "util/jsonmem.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOTSE_ASAN 1 /* clang */
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(LOTSE_ASAN)
 enum { ARENA_IN_USE = 0 }; /* the sanitizer build keeps malloc (jsonmem.h) */
 #else
 enum { ARENA_IN_USE = 1 };
