@@ -5,7 +5,8 @@
 #   ./setup.sh build   deps, then meson setup (once) and ninja
 #   ./setup.sh start   build, create var/lotse.db with demo data (once), serve on
 #                      http://127.0.0.1:8080
-#   ./setup.sh test    build, run every test plainly and again under ASan+UBSan,
+#   ./setup.sh test    build, run every test plainly and again under ASan+UBSan
+#                      (the PostgreSQL ones on a private throw-away cluster),
 #                      close with one line "N passed, M failed"
 #   ./setup.sh bench   build, install wrk and nginx, run bench/run.sh
 #
@@ -32,6 +33,9 @@ readonly PACKAGES=(
   gettext locales tzdata sqlite3 ca-certificates git clang-format curl
   chromium            # browser tests (playwright-core drives /usr/bin/chromium)
   fonts-liberation2   # a font for headless chromium pages and letters
+  postgresql          # server programs for the test cluster (tools/pg-cluster.sh);
+                      # installed without starting Debian's own cluster
+  libpq-dev           # the PostgreSQL backend (src/store/pg)
 )
 
 SUDO=()
@@ -109,8 +113,28 @@ ensure_npm_packages() {  # npm ci when node_modules is missing or older than the
   fi
 }
 
+# apt_install_no_start PKG...: apt_install, but Debian starts no service of
+# what it installs (postgresql would start its system cluster on port 5432,
+# nginx a server on port 80): a policy-rc.d that says "no" while apt-get runs.
+# A policy-rc.d that is already there stays as it is.
+apt_install_no_start() {
+  local missing=() p
+  for p in "$@"; do installed "$p" || missing+=("$p"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  local policy=/usr/sbin/policy-rc.d made_policy=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    quietly "${SUDO[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  ( apt_install "${missing[@]}" ) || rc=$?
+  [ "$made_policy" -eq 0 ] || "${SUDO[@]}" rm -f "$policy"
+  [ "$rc" -eq 0 ] || exit "$rc"
+  APT_UPDATED=1  # the subshell ran apt-get update
+}
+
 cmd_deps() {
-  apt_install "${PACKAGES[@]}"
+  apt_install_no_start "${PACKAGES[@]}"
   ensure_locales
   [ -e /usr/share/zoneinfo/Europe/Berlin ] || fail "tzdata is installed but Europe/Berlin is missing"
   ensure_node
@@ -228,8 +252,43 @@ build_then_test() {
   fi
 }
 
+# The PostgreSQL tests' private cluster (tools/pg-cluster.sh): started once
+# for both builds in a fresh folder under /tmp, stopped and removed on every
+# way out of this script (the EXIT trap; INT, TERM and HUP exit through it).
+PG_TEST_DIR=''
+stop_test_cluster() {
+  [ -n "$PG_TEST_DIR" ] || return 0
+  tools/pg-cluster.sh stop "$PG_TEST_DIR" ||
+    say "could not stop the PostgreSQL test cluster in $PG_TEST_DIR"
+  PG_TEST_DIR=''
+}
+
+# A cluster that does not start counts as one failure; the other tests still
+# run (the PostgreSQL ones skip without LOTSE_TEST_PG_*).
+start_test_cluster() {
+  local exports rc=0
+  unset LOTSE_TEST_PG_HOST LOTSE_TEST_PG_PORT LOTSE_TEST_PG_USER
+  trap stop_test_cluster EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # under /tmp, not $TMPDIR: as root the cluster runs as "nobody", who must
+  # reach the folder, and its socket path must stay short
+  PG_TEST_DIR=$(mktemp -d /tmp/lotse-pg.XXXXXX)
+  say "starting a PostgreSQL test cluster in $PG_TEST_DIR"
+  exports=$(tools/pg-cluster.sh start "$PG_TEST_DIR") || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    say "the PostgreSQL test cluster did not start (exit $rc); its tests will skip"
+    FAILED=$((FAILED + 1)) ANY_RC=1
+    stop_test_cluster
+    return 0
+  fi
+  eval "$exports"
+}
+
 cmd_test() {
   cmd_deps
+  start_test_cluster
   build_then_test build "plain build"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -239,6 +298,7 @@ cmd_test() {
   build_then_test build-asan "ASan+UBSan build" \
     -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
   unset ASAN_OPTIONS UBSAN_OPTIONS
+  stop_test_cluster
 
   [ "$SKIPPED" -eq 0 ] || say "skipped: $SKIPPED"
   echo "$PASSED passed, $FAILED failed"
@@ -247,23 +307,14 @@ cmd_test() {
 
 cmd_bench() {
   cmd_build
-  # Debian starts a service when its package is installed; a policy-rc.d that
-  # says "no" keeps the system nginx from starting on port 80.
-  local policy=/usr/sbin/policy-rc.d made_policy=0
-  if ! installed nginx && [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
-    quietly "${SUDO[@]}" chmod 755 "$policy"
-    made_policy=1
-  fi
-  local rc=0
-  ( apt_install wrk nginx curl python3 ) || rc=$?
-  [ "$made_policy" -eq 0 ] || "${SUDO[@]}" rm -f "$policy"
-  [ "$rc" -eq 0 ] || exit "$rc"
+  # Debian starts a service when its package is installed; the policy-rc.d
+  # of apt_install_no_start keeps the system nginx from starting on port 80.
+  apt_install_no_start wrk nginx curl python3
   exec bash bench/run.sh
 }
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 

@@ -1,5 +1,5 @@
 /*
- * store/backend.h — what a backend (sqlite/, later pg/) provides behind
+ * store/backend.h — what a backend (sqlite/, pg/) provides behind
  * store.h. Only store/ includes this file.
  */
 #ifndef LOTSE_STORE_BACKEND_H
@@ -27,7 +27,7 @@ struct db_ops {
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
     enum db_status (*checkpoint)(struct db *db);
-    const char *migration_suffix; /* ".sqlite.sql" */
+    const char *migration_suffix; /* ".sqlite.sql", ".pg.sql" */
 };
 
 /* The part of every connection that store/db.c uses; backends embed it first. */
@@ -38,5 +38,6 @@ struct db {
 };
 
 extern const struct db_ops sqlite_ops;
+extern const struct db_ops pg_ops;
 
 #endif

@@ -18,11 +18,11 @@ open_url(const char *url, bool writer, char *err, size_t errlen)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
         return sqlite_ops.open(url + 7, writer, err, errlen);
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        snprintf(err, errlen, "the PostgreSQL backend is not built into this lotse yet");
-        return NULL;
-    }
-    snprintf(err, errlen, "unknown store URL (use sqlite:PATH or postgresql://...)");
+    /* libpq takes the URL as it is */
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return pg_ops.open(url, writer, err, errlen);
+    snprintf(err, errlen,
+             "unknown store URL (use sqlite:PATH, postgresql://... or postgres://...)");
     return NULL;
 }
 
@@ -162,7 +162,7 @@ db_run_tx(struct db *db, bool write, enum db_status (*fn)(struct db *, void *), 
 /* The bookkeeping table of applied migrations, made before anything else. */
 static const char create_migrations_table[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+    " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
 static enum db_status
 migration_applied(struct db *db, int64_t version, bool *applied)

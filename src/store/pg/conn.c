@@ -1,0 +1,804 @@
+/*
+ * store/pg/conn.c — the PostgreSQL backend of store.h, on libpq.
+ *
+ * One PGconn per connection. Every statement is prepared once per
+ * connection and cached by the address of its SQL literal (as sqlite/conn.c
+ * caches sqlite3_stmt), under a name "s1", "s2", …; parameters go to the
+ * server with declared types, so that an untyped use like `$3 IS NULL` is
+ * understood: text as text, int64 as decimal text typed int8, blobs in
+ * binary typed bytea. The types are fixed when the statement is prepared,
+ * from the first call; a later call that binds another type at a position
+ * gets a second statement for the same literal. A NULL at prepare time says
+ * nothing about its type: it is prepared as text, which `$2 IS NULL OR
+ * name = $2` needs (left to infer, the server refuses that, 42P08); where
+ * text does not fit the SQL (an integer column's VALUES ($2), 42804) the
+ * server is asked to infer the type instead. `$2 IS NULL OR n = $2` with an
+ * integer n and a NULL first fits neither: such SQL casts, `$2::bigint`.
+ *
+ * Results come as text and are read into struct db_column as the SQLite
+ * backend reads them. Every failure is mapped to enum db_status in one
+ * place, status_of(). A connection that was lost (a restarted server, a
+ * terminated backend) fails the call that finds out, and the next call
+ * resets it once before it runs; a connection lost inside a transaction
+ * refuses every call until the caller has rolled back, so that nothing the
+ * caller meant to be part of that transaction runs on its own afterwards.
+ *
+ * Transactions: reads run in REPEATABLE READ, so that one request sees one
+ * snapshot, as SQLite's read transactions do; writes run in READ COMMITTED
+ * and take a transaction-level advisory lock first, which serialises the
+ * writers of one database as SQLite's BEGIN IMMEDIATE does (the audit chain
+ * and the worklist repair read the head and write after it).
+ *
+ * No global mutable state: a connection is used by one thread at a time.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/arena.h"
+#include "util/log.h"
+
+enum { STMT_SLOTS = 512, MAX_PARAMS = 32 };
+
+/* Type OIDs of pg_type (catalog/pg_type_d.h is a server header). */
+enum { OID_INFER = 0, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
+
+/* Held by every write transaction until it ends: 'lotse' in ASCII. */
+#define WRITE_LOCK_SQL "SELECT pg_advisory_xact_lock(465558893413)"
+
+struct stmt_slot {
+    const char *sql; /* key: the literal's address; NULL marks a free slot */
+    int n_params;
+    Oid types[MAX_PARAMS]; /* as prepared; OID_INFER: the server chose from the SQL */
+    char name[16];         /* "s1", "s2", …; "" is the unnamed statement */
+};
+
+struct pg_db {
+    struct db base;
+    PGconn *conn;
+    bool broken;  /* lost: PQreset() before the next call */
+    bool in_tx;   /* a transaction was open when the current call began */
+    bool tx_lost; /* lost inside a transaction: refuse all but rollback */
+    bool bulk;    /* db_bulk_mode(): again after a reset */
+    bool warned_full;
+    unsigned next_name;
+    int64_t changes;
+    struct stmt_slot slots[STMT_SLOTS];
+};
+
+/* First line of a libpq message, without its trailing newline, into OUT. */
+static void
+one_line(char *out, size_t outlen, const char *msg)
+{
+    snprintf(out, outlen, "%s", msg ? msg : "");
+    out[strcspn(out, "\r\n")] = '\0';
+}
+
+/* The message of RES, or of the connection when there is no result. Data
+ * exceptions (class 22) quote the value they refused, which may be personal
+ * data: for those only the code is kept. */
+static void
+error_text(char *out, size_t outlen, const struct pg_db *p, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state && strncmp(state, "22", 2) == 0) {
+        snprintf(out, outlen, "data exception (message withheld: it may quote a value)");
+        return;
+    }
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg && res)
+        msg = PQresultErrorMessage(res);
+    if (!msg || !msg[0])
+        msg = PQerrorMessage(p->conn);
+    one_line(out, outlen, msg);
+}
+
+/*
+ * The one mapping from a result to enum db_status. Serialization failures,
+ * deadlocks and lock timeouts are worth a rerun; integrity violations and
+ * the exceptions our triggers raise (P0001) are a refused write; a lost
+ * connection marks the connection for a reset; everything else is ours.
+ */
+static enum db_status
+status_of(struct pg_db *p, const PGresult *res, const char *what, const char *sql)
+{
+    ExecStatusType es = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK || es == PGRES_EMPTY_QUERY)
+        return DB_NO_ROWS;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    char msg[300];
+    error_text(msg, sizeof msg, p, res);
+    /* 08P01 with the connection still up is the server refusing one message of
+       ours (a bind with fewer parameters than the SQL uses): a bug, not an outage */
+    bool lost = PQstatus(p->conn) == CONNECTION_BAD ||
+                (state && strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0);
+    if (lost) {
+        p->broken = true;
+        p->tx_lost = p->in_tx;
+        log_error("store(pg): %s: connection lost (SQLSTATE %s): %s", what, state ? state : "-",
+                  msg);
+        return DB_HARD_ERROR;
+    }
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                  strcmp(state, "55P03") == 0)) {
+        log_debug("store(pg): %s: SQLSTATE %s: %s (will rerun)", what, state, msg);
+        return DB_RETRY;
+    }
+    if (state && (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0)) {
+        log_debug("store(pg): %s: SQLSTATE %s: %s", what, state, msg);
+        return DB_CONSTRAINT;
+    }
+    if (es != PGRES_FATAL_ERROR && es != PGRES_NONFATAL_ERROR)
+        log_error("store(pg): %s: unexpected result %s", what, PQresStatus(es));
+    else
+        log_error("store(pg): %s: SQLSTATE %s: %s [%.80s]", what, state ? state : "-", msg,
+                  sql ? sql : "");
+    return DB_HARD_ERROR;
+}
+
+/* Run SQL without parameters or results (transaction control, settings). */
+static enum db_status
+simple(struct pg_db *p, const char *sql, const char *what)
+{
+    PGresult *res = PQexec(p->conn, sql);
+    enum db_status st = status_of(p, res, what, sql);
+    PQclear(res);
+    return st;
+}
+
+/* Replace every occurrence of SECRET[0..N) in MSG (MSGLEN bytes) by "***". */
+static void
+scrub(char *msg, size_t msglen, const char *secret, size_t n)
+{
+    if (!secret || !n || !msglen)
+        return;
+    char out[1024];
+    size_t o = 0;
+    for (const char *s = msg; *s && o + 4 < sizeof out;) {
+        if (strncmp(s, secret, n) == 0) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+            s += n;
+        } else {
+            out[o++] = *s++;
+        }
+    }
+    if (o >= msglen)
+        o = msglen - 1;
+    memcpy(msg, out, o);
+    msg[o] = '\0';
+}
+
+/* Where the password of URL's user information begins, and how long it is
+ * as written (percent-encoded); 0 when it has none. */
+static size_t
+url_password(const char *url, const char **start)
+{
+    const char *a = strstr(url, "://");
+    if (!a)
+        return 0;
+    a += 3;
+    size_t auth = strcspn(a, "/?#");
+    const char *at = NULL;
+    for (const char *s = a; s < a + auth; s++)
+        if (*s == '@')
+            at = s;
+    const char *colon = at ? memchr(a, ':', (size_t)(at - a)) : NULL;
+    if (!colon)
+        return 0;
+    *start = colon + 1;
+    return (size_t)(at - colon - 1);
+}
+
+/* The settings every session starts with, on connect and after a reset. */
+static bool
+session_setup(struct pg_db *p, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(p->conn, "SET search_path = public, audit_log;"
+                                    " SET client_encoding = 'UTF8';"
+                                    " SET TIME ZONE 'UTC';"
+                                    " SET default_transaction_isolation = 'read committed'");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok) {
+        char msg[300];
+        error_text(msg, sizeof msg, p, res);
+        snprintf(err, errlen, "postgresql: session settings: %s", msg);
+    }
+    PQclear(res);
+    if (ok && p->bulk)
+        ok = simple(p, "SET synchronous_commit = off", "bulk mode") >= 0;
+    return ok;
+}
+
+/* Server notices ("relation … already exists, skipping") go to the debug
+ * log, not to libpq's default of stderr. */
+static void
+notice(void *arg, const PGresult *res)
+{
+    (void)arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    char msg[300];
+    one_line(msg, sizeof msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+    log_debug("store(pg): server %s (SQLSTATE %s): %s", sev ? sev : "notice", state ? state : "-",
+              msg);
+}
+
+static struct db *
+pg_open(const char *url, bool writer, char *err, size_t errlen)
+{
+    struct pg_db *p = calloc(1, sizeof *p);
+    if (!p)
+        abort();
+    p->base.ops = &pg_ops;
+    /* The URL as given; the application name only if the URL sets none. */
+    const char *const keys[] = { "dbname", "fallback_application_name", NULL };
+    const char *const values[] = { url, writer ? "lotse-writer" : "lotse", NULL };
+    p->conn = PQconnectdbParams(keys, values, 1);
+    if (!p->conn)
+        abort(); /* libpq could not allocate its connection object */
+    if (PQstatus(p->conn) != CONNECTION_OK) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(p->conn));
+        for (char *s = msg; *s; s++)
+            if (*s == '\n' || *s == '\r')
+                *s = s[1] ? ' ' : '\0';
+        /* libpq does not quote the password, but should it ever: neither as
+           written in the URL nor decoded */
+        const char *pw = NULL;
+        size_t n = url_password(url, &pw);
+        scrub(msg, sizeof msg, pw, n);
+        const char *dec = PQpass(p->conn);
+        scrub(msg, sizeof msg, dec, dec ? strlen(dec) : 0);
+        snprintf(err, errlen, "postgresql: cannot connect: %s", msg);
+        PQfinish(p->conn);
+        free(p);
+        return NULL;
+    }
+    PQsetNoticeReceiver(p->conn, notice, NULL);
+    if (!session_setup(p, err, errlen)) {
+        PQfinish(p->conn);
+        free(p);
+        return NULL;
+    }
+    return &p->base;
+}
+
+static void
+pg_close(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    PQfinish(p->conn); /* the server drops the prepared statements with the session */
+    free(p);
+}
+
+static void
+forget_statements(struct pg_db *p)
+{
+    memset(p->slots, 0, sizeof p->slots);
+}
+
+/* Before every call: refuse while a lost transaction is not rolled back;
+ * reset a lost connection once; note whether a transaction is open. */
+static bool
+ready(struct pg_db *p)
+{
+    if (p->tx_lost) {
+        log_error("store(pg): the connection was lost inside a transaction; roll back first");
+        return false;
+    }
+    if (p->broken || PQstatus(p->conn) != CONNECTION_OK) {
+        forget_statements(p); /* the new session has none of them */
+        PQreset(p->conn);
+        char msg[300];
+        if (PQstatus(p->conn) != CONNECTION_OK) {
+            one_line(msg, sizeof msg, PQerrorMessage(p->conn));
+            log_error("store(pg): reconnect failed: %s", msg);
+            p->broken = true;
+            return false;
+        }
+        p->broken = false;
+        if (!session_setup(p, msg, sizeof msg)) {
+            log_error("store(pg): after reconnecting: %s", msg);
+            p->broken = true;
+            return false;
+        }
+        log_info("store(pg): reconnected");
+    }
+    PGTransactionStatusType ts = PQtransactionStatus(p->conn);
+    p->in_tx = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+    return true;
+}
+
+static bool
+param_is_null(const struct db_param *q)
+{
+    return q->type == DB_T_NULL || (q->type == DB_T_TEXT && !q->text) ||
+           (q->type == DB_T_BLOB && !q->blob);
+}
+
+static Oid
+param_oid(const struct db_param *q)
+{
+    switch (q->type) {
+    case DB_T_TEXT: return OID_TEXT;
+    case DB_T_INT64: return OID_INT8;
+    case DB_T_BLOB: return OID_BYTEA;
+    default: return OID_INFER;
+    }
+}
+
+/* May the statement in SLOT run with PARAMS? A NULL fits any type; a text
+ * or int64 value, sent as text, fits a position the server typed itself. */
+static bool
+fits(const struct stmt_slot *slot, const struct db_param *params, int n)
+{
+    if (slot->n_params != n)
+        return false;
+    for (int i = 0; i < n; i++) {
+        Oid want = param_oid(&params[i]);
+        if (param_is_null(&params[i]) || slot->types[i] == want)
+            continue;
+        if (slot->types[i] == OID_INFER && want != OID_BYTEA)
+            continue;
+        return false;
+    }
+    return true;
+}
+
+/* A position that was NULL at prepare time. */
+static const Oid OID_NULL_FIRST = OID_TEXT;
+
+/* PQprepare SQL into SLOT with the types of PARAMS, a NULL as text. When
+ * text does not fit where a NULL went (42804: a column of another type
+ * takes it; 42883: no operator for text and that type), prepare again with
+ * those positions left to the server. Inside a transaction the first try
+ * runs under a savepoint, because a failed prepare aborts the transaction. */
+static enum db_status
+prepare_slot(struct pg_db *p, struct stmt_slot *slot, const char *sql,
+             const struct db_param *params, int n)
+{
+    bool had_null = false;
+    for (int i = 0; i < n; i++) {
+        slot->types[i] = param_oid(&params[i]);
+        if (slot->types[i] == OID_INFER) {
+            slot->types[i] = OID_NULL_FIRST;
+            had_null = true;
+        }
+    }
+    slot->n_params = n;
+    bool sp = had_null && PQtransactionStatus(p->conn) == PQTRANS_INTRANS;
+    enum db_status st = sp ? simple(p, "SAVEPOINT lotse_prepare", "prepare") : DB_NO_ROWS;
+    if (st < 0)
+        return st;
+    PGresult *res = PQprepare(p->conn, slot->name, sql, n, slot->types);
+    bool failed = PQresultStatus(res) != PGRES_COMMAND_OK;
+    const char *state = failed ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    bool again = had_null && state && (strcmp(state, "42804") == 0 || strcmp(state, "42883") == 0);
+    if (sp && PQstatus(p->conn) == CONNECTION_OK)
+        simple(p,
+               failed ? "ROLLBACK TO SAVEPOINT lotse_prepare; RELEASE SAVEPOINT lotse_prepare"
+                      : "RELEASE SAVEPOINT lotse_prepare",
+               "prepare");
+    if (again) {
+        PQclear(res);
+        for (int i = 0; i < n; i++)
+            if (param_oid(&params[i]) == OID_INFER)
+                slot->types[i] = OID_INFER;
+        res = PQprepare(p->conn, slot->name, sql, n, slot->types);
+    }
+    st = status_of(p, res, "prepare", sql);
+    PQclear(res);
+    return st;
+}
+
+/* The prepared statement for SQL that fits PARAMS: from the cache, or
+ * prepared now. With the cache full, SCRATCH holds the unnamed statement,
+ * prepared again on every call. */
+static struct stmt_slot *
+statement(struct pg_db *p, const char *sql, const struct db_param *params, int n,
+          struct stmt_slot *scratch, enum db_status *st)
+{
+    uintptr_t k = (uintptr_t)sql;
+    unsigned h = (unsigned)((k >> 3) * 2654435761u) % STMT_SLOTS;
+    struct stmt_slot *slot = NULL;
+    for (int probe = 0; probe < STMT_SLOTS; probe++) {
+        struct stmt_slot *s = &p->slots[(h + (unsigned)probe) % STMT_SLOTS];
+        if (s->sql == sql && fits(s, params, n))
+            return s;
+        if (!s->sql) {
+            slot = s;
+            snprintf(slot->name, sizeof slot->name, "s%u", ++p->next_name);
+            break;
+        }
+    }
+    if (!slot) {
+        if (!p->warned_full)
+            log_warn("store(pg): statement cache full; preparing on every call from now on");
+        p->warned_full = true;
+        memset(scratch, 0, sizeof *scratch);
+        slot = scratch;
+    }
+    *st = prepare_slot(p, slot, sql, params, n);
+    if (*st < 0)
+        return NULL;
+    if (slot != scratch)
+        slot->sql = sql;
+    return slot;
+}
+
+/* Rows changed, as SQLite counts them: only INSERT, UPDATE, DELETE and
+ * MERGE set the count; other statements leave it. */
+static void
+note_changes(struct pg_db *p, PGresult *res)
+{
+    static const char *const dml[] = { "INSERT ", "UPDATE ", "DELETE ", "MERGE " };
+    const char *cmd = PQcmdStatus(res);
+    for (size_t i = 0; i < sizeof dml / sizeof *dml; i++)
+        if (strncmp(cmd, dml[i], strlen(dml[i])) == 0) {
+            p->changes = strtoll(PQcmdTuples(res), NULL, 10);
+            return;
+        }
+}
+
+/* Prepare (once) and run SQL with PARAMS. The result on success, which the
+ * caller clears; NULL with *ST negative on failure. */
+static PGresult *
+run(struct pg_db *p, const char *sql, const struct db_param *params, const char *what,
+    enum db_status *st)
+{
+    *st = DB_HARD_ERROR;
+    if (!ready(p))
+        return NULL;
+    int n = 0;
+    while (params && params[n].type != DB_T_END)
+        if (++n > MAX_PARAMS) {
+            log_error("store(pg): more than %d parameters", MAX_PARAMS);
+            return NULL;
+        }
+    struct stmt_slot scratch;
+    struct stmt_slot *slot = statement(p, sql, params, n, &scratch, st);
+    if (!slot)
+        return NULL;
+    const char *values[MAX_PARAMS];
+    int lengths[MAX_PARAMS], formats[MAX_PARAMS];
+    char ints[MAX_PARAMS][24];
+    for (int i = 0; i < n; i++) {
+        const struct db_param *q = &params[i];
+        lengths[i] = 0;
+        formats[i] = 0;
+        switch (q->type) {
+        case DB_T_TEXT: values[i] = q->text; break;
+        case DB_T_INT64:
+            snprintf(ints[i], sizeof ints[i], "%lld", (long long)q->i);
+            values[i] = ints[i];
+            break;
+        case DB_T_BLOB:
+            if (q->len > INT32_MAX) {
+                log_error("store(pg): blob parameter $%d too long", i + 1);
+                return NULL;
+            }
+            values[i] = q->blob;
+            lengths[i] = (int)q->len;
+            formats[i] = 1;
+            break;
+        default: values[i] = NULL; break;
+        }
+    }
+    PGresult *res = PQexecPrepared(p->conn, slot->name, n, values, lengths, formats, 0);
+    *st = status_of(p, res, what, sql);
+    if (*st < 0) {
+        PQclear(res);
+        return NULL;
+    }
+    note_changes(p, res);
+    return res;
+}
+
+static enum db_status
+pg_exec(struct db *db, const char *sql, const struct db_param *params)
+{
+    enum db_status st;
+    PQclear(run((struct pg_db *)db, sql, params, "exec", &st));
+    return st < 0 ? st : DB_NO_ROWS;
+}
+
+static int64_t
+pg_changes(struct db *db)
+{
+    return ((struct pg_db *)db)->changes;
+}
+
+/* An integer column as text: decimal, or a boolean 't'/'f' (EXISTS, a
+ * comparison); a numeric (sum() of bigint) loses its fraction, as SQLite's
+ * integer conversion does. */
+static bool
+parse_int64(const char *v, int64_t *out)
+{
+    if ((v[0] == 't' || v[0] == 'f') && !v[1]) {
+        *out = v[0] == 't';
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (end == v || errno == ERANGE)
+        return false;
+    if (*end == '.')
+        for (end++; *end >= '0' && *end <= '9'; end++)
+            ;
+    if (*end)
+        return false;
+    *out = x;
+    return true;
+}
+
+static enum db_status
+read_row(struct pg_db *p, const PGresult *res, int r, const struct db_column *cols)
+{
+    int nf = PQnfields(res);
+    for (int i = 0; cols && cols[i].type != DB_C_END; i++) {
+        const struct db_column *c = &cols[i];
+        if (i >= nf) {
+            log_error("store(pg): query gives %d columns, more are read", nf);
+            return DB_HARD_ERROR;
+        }
+        bool null = PQgetisnull(res, r, i);
+        const char *v = PQgetvalue(res, r, i);
+        size_t n = (size_t)PQgetlength(res, r, i);
+        switch (c->type) {
+        case DB_C_TEXT:
+            if (n >= c->size) {
+                log_error("store(pg): column %d too long for its buffer", i);
+                return DB_HARD_ERROR;
+            }
+            memcpy(c->dst, v, null ? 0 : n);
+            ((char *)c->dst)[null ? 0 : n] = '\0';
+            break;
+        case DB_C_STR: {
+            char **pp = c->dst;
+            if (null) {
+                *pp = NULL;
+            } else {
+                if (!p->base.arena) {
+                    log_error("store(pg): DB_COL_STR without an arena");
+                    return DB_HARD_ERROR;
+                }
+                *pp = arena_strndup(p->base.arena, v, n);
+            }
+            break;
+        }
+        case DB_C_INT64:
+            if (null) {
+                *(int64_t *)c->dst = 0;
+            } else if (!parse_int64(v, c->dst)) {
+                log_error("store(pg): column %d is not an integer", i);
+                return DB_HARD_ERROR;
+            }
+            break;
+        case DB_C_BLOB: {
+            size_t len = 0;
+            if (!null) {
+                unsigned char *b = PQunescapeBytea((const unsigned char *)v, &len);
+                if (!b) {
+                    log_error("store(pg): column %d: cannot decode bytea", i);
+                    return DB_HARD_ERROR;
+                }
+                if (len > c->size) {
+                    PQfreemem(b);
+                    log_error("store(pg): blob column %d too long", i);
+                    return DB_HARD_ERROR;
+                }
+                if (len)
+                    memcpy(c->dst, b, len);
+                PQfreemem(b);
+            }
+            if (c->len)
+                *c->len = len;
+            break;
+        }
+        default: break;
+        }
+    }
+    return DB_ONE_ROW;
+}
+
+static enum db_status
+pg_query(struct db *db, const char *sql, const struct db_param *params,
+         const struct db_column *cols, bool (*row)(void *), void *user, bool one)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    enum db_status st;
+    PGresult *res = run(p, sql, params, "query", &st);
+    if (!res)
+        return st;
+    enum db_status result = DB_NO_ROWS;
+    int rows = PQntuples(res);
+    for (int r = 0; r < rows; r++) {
+        st = read_row(p, res, r, cols);
+        if (st < 0)
+            break;
+        result = DB_ONE_ROW;
+        if (one || (row && !row(user)))
+            break;
+    }
+    PQclear(res);
+    return st < 0 ? st : result;
+}
+
+/* A begin that failed may have left a transaction open (the lock wait was
+ * cancelled); db_run_tx() does not roll back after a failed begin. */
+static void
+end_failed_begin(struct pg_db *p)
+{
+    PGTransactionStatusType ts = PQtransactionStatus(p->conn);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+        simple(p, "ROLLBACK", "begin");
+}
+
+static enum db_status
+pg_begin(struct db *db, bool write)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    enum db_status st = DB_HARD_ERROR;
+    /* A connection found lost by BEGIN had no transaction, so nothing is
+       lost with it: BEGIN runs once more on the reset connection. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!ready(p))
+            return DB_HARD_ERROR;
+        if (p->in_tx) {
+            log_error("store(pg): begin inside a transaction");
+            return DB_HARD_ERROR;
+        }
+        st = simple(p, write ? "BEGIN; " WRITE_LOCK_SQL : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                    "begin");
+        if (st < 0 && !p->broken)
+            end_failed_begin(p);
+        if (st >= 0 || !p->broken)
+            break;
+    }
+    return st;
+}
+
+static enum db_status
+pg_commit(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (!ready(p))
+        return DB_HARD_ERROR;
+    if (!p->in_tx) {
+        log_error("store(pg): commit without a transaction");
+        return DB_HARD_ERROR;
+    }
+    PGresult *res = PQexec(p->conn, "COMMIT");
+    enum db_status st = status_of(p, res, "commit", "COMMIT");
+    /* a transaction in which a statement failed ends in ROLLBACK, not an error */
+    if (st >= 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        log_error("store(pg): commit: a statement of the transaction had failed; rolled back");
+        st = DB_HARD_ERROR;
+    }
+    PQclear(res);
+    return st;
+}
+
+static void
+pg_rollback(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (p->tx_lost) {
+        /* the server rolled it back when the connection went; the next call reconnects */
+        p->tx_lost = false;
+        p->in_tx = false;
+        return;
+    }
+    if (p->broken)
+        return;
+    PGTransactionStatusType ts = PQtransactionStatus(p->conn);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+        simple(p, "ROLLBACK", "rollback");
+    /* lost during the rollback: nothing left to roll back either */
+    p->tx_lost = false;
+    p->in_tx = false;
+}
+
+static bool
+pg_in_transaction(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    PGTransactionStatusType ts = PQtransactionStatus(p->conn);
+    return p->tx_lost || ts == PQTRANS_ACTIVE || ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+}
+
+/* The line of SCRIPT that holds character POS (1-based, as the server
+ * counts: characters, not bytes). */
+static int
+script_line(const char *script, long pos)
+{
+    int line = 1;
+    for (const unsigned char *s = (const unsigned char *)script; *s && pos > 1; s++) {
+        if ((*s & 0xc0) == 0x80)
+            continue; /* a UTF-8 continuation byte is no character of its own */
+        if (*s == '\n')
+            line++;
+        pos--;
+    }
+    return line;
+}
+
+static enum db_status
+pg_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (!ready(p)) {
+        snprintf(err, errlen, "postgresql: the connection is lost");
+        return DB_HARD_ERROR;
+    }
+    PGresult *res = PQexec(p->conn, sql);
+    enum db_status st = status_of(p, res, "script", "");
+    if (st < 0) {
+        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+        char msg[300];
+        one_line(msg, sizeof msg,
+                 res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                     ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                     : PQerrorMessage(p->conn));
+        if (pos)
+            snprintf(err, errlen, "postgresql: %s (SQLSTATE %s, line %d)", msg, state ? state : "-",
+                     script_line(sql, atol(pos)));
+        else
+            snprintf(err, errlen, "postgresql: %s (SQLSTATE %s)", msg, state ? state : "-");
+    }
+    PQclear(res);
+    return st;
+}
+
+static enum db_status
+pg_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+    (void)db, (void)path;
+    snprintf(err, errlen, "backup of a PostgreSQL store: use pg_dump (see docs/operations.md)");
+    return DB_HARD_ERROR;
+}
+
+static void
+pg_bulk_mode(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    p->bulk = true;
+    if (ready(p))
+        simple(p, "SET synchronous_commit = off", "bulk mode");
+}
+
+/* PostgreSQL cannot refuse DDL to one session of a role that may do it, so
+ * there is nothing to switch here: the deployment's role for serving must
+ * lack DDL rights (no CREATE on the schemas, not the tables' owner), and
+ * migrations run as the owner (docs/operations.md, to be written). */
+static void
+pg_protect(struct db *db)
+{
+    (void)db;
+}
+
+const struct db_ops pg_ops = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .changes = pg_changes,
+    .query = pg_query,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_transaction,
+    .exec_script = pg_exec_script,
+    .backup = pg_backup,
+    .bulk_mode = pg_bulk_mode,
+    .protect = pg_protect,
+    .checkpoint = NULL,
+    .migration_suffix = ".pg.sql",
+};
