@@ -587,6 +587,13 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
     char *copy = arena_alloc(&req->arena, strlen(url) + 1);
     bool known = false;
     req->route_index = routes_match(srv.routes, srv.n_routes, method, url, copy, req->args, &known);
+    /* a path argument that is no text (not UTF-8, or control characters) names nothing: 404
+       before a handler binds it (PostgreSQL refuses such a parameter: a 500 otherwise) */
+    for (int k = 0; req->route_index >= 0 && k < 4; k++)
+        if (req->args[k] && !http_text_ok(req->args[k])) {
+            req->route_index = -1;
+            known = false;
+        }
     req->route = req->route_index >= 0 ? &srv.routes[req->route_index] : NULL;
     req->wrong_method = req->route_index < 0 && known;
     atomic_fetch_add(&srv.in_flight, 1);

@@ -1,5 +1,12 @@
 /*
  * tests/http/harness.c — the real server for the HTTP tests; see harness.h.
+ *
+ * The store is read through one backend-neutral function, store_query(),
+ * which runs an SQL text and hands each row over as text cells: sqlite3 on
+ * the SQLite file, libpq on the PostgreSQL database. Everything above it
+ * (h_count, h_sql_str, h_user_id, the snapshot and its digest, the audit
+ * checks) is the same on both backends; only the digest's list of tables
+ * and the order of their rows are asked in each dialect.
  */
 #include "harness.h"
 
@@ -9,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -162,6 +170,141 @@ remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* ---- the backend under test ---- */
+
+enum backend { BACKEND_UNSET, BACKEND_SQLITE, BACKEND_POSTGRESQL, BACKEND_INVALID };
+
+/* LOTSE_TEST_DB, read once: sqlite (also when unset) or postgresql. */
+static enum backend
+backend(void)
+{
+    static enum backend b = BACKEND_UNSET;
+    if (b == BACKEND_UNSET) {
+        const char *which = getenv("LOTSE_TEST_DB");
+        if (!which || !which[0] || strcmp(which, "sqlite") == 0)
+            b = BACKEND_SQLITE;
+        else if (strcmp(which, "postgresql") == 0)
+            b = BACKEND_POSTGRESQL;
+        else
+            b = BACKEND_INVALID;
+    }
+    return b;
+}
+
+bool
+h_on_postgresql(void)
+{
+    return backend() == BACKEND_POSTGRESQL;
+}
+
+/* S with every byte but [A-Za-z0-9-._~/] as %XX, for a URI; false when
+ * SIZE is too small. */
+static bool
+uri_escape(char *out, size_t size, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (n + 4 > size)
+            return false;
+        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 15];
+        }
+    }
+    out[n] = '\0';
+    return true;
+}
+
+/* postgresql://USER@/DBNAME?host=HOST&port=PORT from LOTSE_TEST_PG_*: the
+ * URL the children get with --db, and the harness's own connections. */
+static bool
+pg_url(char *out, size_t size, const char *dbname)
+{
+    char user[128], host[256], port[32];
+    if (!uri_escape(user, sizeof user, getenv("LOTSE_TEST_PG_USER")) ||
+        !uri_escape(host, sizeof host, getenv("LOTSE_TEST_PG_HOST")) ||
+        !uri_escape(port, sizeof port, getenv("LOTSE_TEST_PG_PORT")))
+        return false;
+    int n = snprintf(out, size, "postgresql://%s@/%s?host=%s&port=%s", user, dbname, host, port);
+    return n > 0 && (size_t)n < size;
+}
+
+/* libpq prints NOTICEs to stderr; "does not exist, skipping" is expected. */
+static void
+ignore_notice(void *arg, const char *message)
+{
+    (void)arg, (void)message;
+}
+
+/* Run one statement on the cluster's "postgres" database, on a connection
+ * of its own and outside a transaction (CREATE/DROP DATABASE refuse to run
+ * inside one). False, having printed why, on failure. */
+static bool
+pg_admin(const char *sql)
+{
+    char url[600];
+    if (!pg_url(url, sizeof url, "postgres")) {
+        fprintf(stderr, "harness: LOTSE_TEST_PG_* too long for a URL\n");
+        return false;
+    }
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "harness: cannot connect to %s: %s", url, PQerrorMessage(c));
+        PQfinish(c);
+        return false;
+    }
+    PQsetNoticeProcessor(c, ignore_notice, NULL);
+    PGresult *res = PQexec(c, sql);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+    return ok;
+}
+
+/* A new, empty database for H (lotse_h_PID_N); its URL in h->db_url. */
+static bool
+pg_create_database(struct harness *h)
+{
+    static unsigned counter;
+    char name[64], sql[160];
+    snprintf(name, sizeof name, "lotse_h_%ld_%u", (long)getpid(), ++counter);
+    if (!pg_url(h->db_url, sizeof h->db_url, name)) {
+        fprintf(stderr, "harness: LOTSE_TEST_PG_* too long for a URL\n");
+        return false;
+    }
+    /* one left by an earlier run of the same pid on a long-lived cluster */
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+    if (!pg_admin(sql))
+        return false;
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    if (!pg_admin(sql))
+        return false;
+    snprintf(h->pg_db, sizeof h->pg_db, "%s", name);
+    return true;
+}
+
+/* Drop H's database, if it has one (FORCE: a connection that a failed
+ * child left open does not keep it). */
+static bool
+pg_drop_database(struct harness *h)
+{
+    if (!h->pg_db[0])
+        return true;
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", h->pg_db);
+    if (!pg_admin(sql))
+        return false;
+    h->pg_db[0] = '\0';
+    return true;
+}
+
 /* ---- memory kept until the end ---- */
 
 void *
@@ -279,6 +422,22 @@ start_server(struct harness *h, const char *const *extra)
 struct harness *
 h_prepare(void)
 {
+    if (backend() == BACKEND_INVALID) {
+        fprintf(stderr, "harness: LOTSE_TEST_DB=%s: use sqlite or postgresql\n",
+                getenv("LOTSE_TEST_DB"));
+        return NULL;
+    }
+    if (h_on_postgresql()) {
+        const char *host = getenv("LOTSE_TEST_PG_HOST"), *port = getenv("LOTSE_TEST_PG_PORT"),
+                   *user = getenv("LOTSE_TEST_PG_USER");
+        if (!host || !host[0] || !port || !port[0] || !user || !user[0]) {
+            fprintf(stderr,
+                    "harness: skipped: LOTSE_TEST_DB=postgresql needs LOTSE_TEST_PG_HOST,"
+                    " LOTSE_TEST_PG_PORT and LOTSE_TEST_PG_USER (eval \"$(tools/pg-cluster.sh"
+                    " start DIR)\" prints them; ./setup.sh test starts such a cluster)\n");
+            exit(77); /* meson: SKIP */
+        }
+    }
     if (!lotse_bin()) {
         fprintf(stderr, "harness: set LOTSE_BIN to the lotse binary\n");
         return NULL;
@@ -292,9 +451,17 @@ h_prepare(void)
         free(h);
         return NULL;
     }
-    snprintf(h->db_path, sizeof h->db_path, "%s/t.db", h->dir);
-    snprintf(h->db_url, sizeof h->db_url, "sqlite:%s", h->db_path);
     snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
+    if (h_on_postgresql()) {
+        if (!pg_create_database(h)) {
+            remove_dir(h->dir);
+            free(h);
+            return NULL;
+        }
+    } else {
+        snprintf(h->db_path, sizeof h->db_path, "%s/t.db", h->dir);
+        snprintf(h->db_url, sizeof h->db_url, "sqlite:%s", h->db_path);
+    }
 
     char demo_log[320];
     snprintf(demo_log, sizeof demo_log, "%s/demo.log", h->dir);
@@ -305,6 +472,7 @@ h_prepare(void)
         char *log = read_file(demo_log, NULL);
         fprintf(stderr, "harness: lotse demo failed (%d):\n%s\n", rc, log ? log : "");
         free(log);
+        pg_drop_database(h);
         remove_dir(h->dir);
         free(h);
         return NULL;
@@ -464,6 +632,8 @@ h_stop(struct harness *h)
     }
     if (h->db)
         sqlite3_close(h->db);
+    if (h->pg)
+        PQfinish(h->pg);
     while (h->live)
         h_free(h->live);
     for (struct h_owned *o = h->owned, *next; o; o = next) {
@@ -472,10 +642,16 @@ h_stop(struct harness *h)
         free(o);
     }
     const char *keep = getenv("LOTSE_TEST_KEEP");
-    if (keep && keep[0])
+    if (keep && keep[0]) {
         fprintf(stderr, "harness: kept %s\n", h->dir);
-    else
+        if (h->pg_db[0])
+            fprintf(stderr, "harness: kept the database %s\n", h->db_url);
+    } else {
+        /* after the server has exited and `lotse worklist check` has run */
+        if (!pg_drop_database(h))
+            ok = false;
         remove_dir(h->dir);
+    }
     free(h);
     if (!ok)
         stop_failed = true;
@@ -896,8 +1072,22 @@ h_html_well_formed(const char *html, char *err, size_t errlen)
 
 /* ---- the store ---- */
 
+/* One cell of a row: its bytes as text (NUL-terminated; NULL for SQL NULL),
+ * their number, and the backend's type code (SQLite: the value's storage
+ * class; PostgreSQL: the column's type oid), which only the digest uses. */
+struct cell {
+    const char *text;
+    size_t len;
+    int type;
+};
+
+/* Called with each row of an answer; CELLS live until it returns. False:
+ * no more rows are wanted. */
+typedef bool row_fn(void *ctx, const struct cell *cells, int n_cells);
+
+/* The SQLite file, read-only, with the audit file attached as audit_log. */
 static sqlite3 *
-store(struct harness *h)
+sqlite_store(struct harness *h)
 {
     if (h->db)
         return h->db;
@@ -925,31 +1115,139 @@ store(struct harness *h)
     return db;
 }
 
+static bool
+sqlite_query(struct harness *h, const char *sql, row_fn *row, void *ctx, char *err, size_t errlen)
+{
+    sqlite3 *db = sqlite_store(h);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+        return false;
+    }
+    int n = sqlite3_column_count(st);
+    struct cell *cells = xcalloc((size_t)n, sizeof *cells);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < n; c++) {
+            /* the type first: the blob call converts numbers to their text */
+            cells[c].type = sqlite3_column_type(st, c);
+            const char *b = sqlite3_column_blob(st, c);
+            cells[c].len = (size_t)sqlite3_column_bytes(st, c);
+            cells[c].text = cells[c].type == SQLITE_NULL ? NULL : b ? b : "";
+        }
+        if (!row(ctx, cells, n)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    free(cells);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
+
+/* A read-only session on the PostgreSQL database, with the server's
+ * search_path (the unqualified `audit` is audit_log.audit). */
+static PGconn *
+pg_store(struct harness *h)
+{
+    if (h->pg)
+        return h->pg;
+    PGconn *c = PQconnectdb(h->db_url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        print_error("harness: cannot connect to %s: %s", h->db_url, PQerrorMessage(c));
+        PQfinish(c);
+        fail();
+    }
+    PGresult *res = PQexec(c, "SET search_path = public, audit_log;"
+                              " SET default_transaction_read_only = on");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        print_error("harness: cannot set up the session on %s: %s", h->db_url, PQerrorMessage(c));
+        PQclear(res);
+        PQfinish(c);
+        fail();
+    }
+    PQclear(res);
+    h->pg = c;
+    return c;
+}
+
+static bool
+pg_query(struct harness *h, const char *sql, row_fn *row, void *ctx, char *err, size_t errlen)
+{
+    PGconn *c = pg_store(h);
+    PGresult *res = PQexec(c, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        snprintf(err, errlen, "%s", PQerrorMessage(c));
+        err[strcspn(err, "\n")] = '\0';
+        PQclear(res);
+        return false;
+    }
+    int n = PQnfields(res), rows = PQntuples(res);
+    struct cell *cells = xcalloc((size_t)n, sizeof *cells);
+    for (int r = 0; r < rows; r++) {
+        for (int f = 0; f < n; f++) {
+            bool null = PQgetisnull(res, r, f);
+            cells[f].text = null ? NULL : PQgetvalue(res, r, f);
+            cells[f].len = null ? 0 : (size_t)PQgetlength(res, r, f);
+            cells[f].type = (int)PQftype(res, f);
+        }
+        if (!row(ctx, cells, n))
+            break;
+    }
+    free(cells);
+    PQclear(res);
+    return true;
+}
+
+/* Run SQL on the store of the backend under test and call ROW with each row
+ * of its answer (in the answer's order) until it returns false. False with
+ * the backend's message in ERR when the SQL fails. */
+static bool
+store_query(struct harness *h, const char *sql, row_fn *row, void *ctx, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    return h_on_postgresql() ? pg_query(h, sql, row, ctx, err, errlen)
+                             : sqlite_query(h, sql, row, ctx, err, errlen);
+}
+
+/* store_query() that fails the test when the SQL fails. */
+static void
+store_query_or_fail(struct harness *h, const char *sql, row_fn *row, void *ctx)
+{
+    char err[512];
+    if (!store_query(h, sql, row, ctx, err, sizeof err)) {
+        print_error("harness: SQL error in \"%s\": %s\n", sql, err);
+        fail();
+    }
+}
+
+struct first_cell {
+    bool found;
+    char *text; /* malloc'd; NULL for SQL NULL */
+};
+
+static bool
+keep_first_cell(void *ctx, const struct cell *cells, int n_cells)
+{
+    struct first_cell *fc = ctx;
+    fc->found = true;
+    if (n_cells > 0 && cells[0].text) {
+        fc->text = xcalloc(cells[0].len + 1, 1);
+        memcpy(fc->text, cells[0].text, cells[0].len);
+    }
+    return false; /* the first row is all */
+}
+
 /* Run SQL; the first column of the first row as text (NULL: none or NULL). */
 static char *
 query_text(struct harness *h, const char *sql, bool *found)
 {
-    sqlite3 *db = store(h);
-    sqlite3_stmt *st = NULL;
-    *found = false;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        print_error("harness: SQL error in \"%s\": %s\n", sql, sqlite3_errmsg(db));
-        fail();
-    }
-    char *out = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *found = true;
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        if (t)
-            out = xstrdup((const char *)t);
-    } else if (rc != SQLITE_DONE) {
-        print_error("harness: SQL error in \"%s\": %s\n", sql, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        fail();
-    }
-    sqlite3_finalize(st);
-    return out;
+    struct first_cell fc = { 0 };
+    store_query_or_fail(h, sql, keep_first_cell, &fc);
+    *found = fc.found;
+    return fc.text;
 }
 
 long long
@@ -1000,51 +1298,124 @@ fnv(unsigned long long hash, const void *data, size_t n)
     return hash;
 }
 
-/* A hash of every row of every table, in rowid (or primary-key) order. */
+/* The tables of the store: for each, the name hashed into the digest and
+ * the query of all its rows in a fixed order. */
+struct table_list {
+    size_t n, cap;
+    char **names;
+    char **queries;
+};
+
+static void
+add_table(struct table_list *t, const char *name, char *query)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 32;
+        char **names = realloc(t->names, t->cap * sizeof *names);
+        if (!names)
+            abort();
+        t->names = names;
+        char **queries = realloc(t->queries, t->cap * sizeof *queries);
+        if (!queries)
+            abort();
+        t->queries = queries;
+    }
+    t->names[t->n] = xstrdup(name);
+    t->queries[t->n] = query;
+    t->n++;
+}
+
+/* SQLite: the tables of the main file (not the attached audit file, whose
+ * rows h_snap counts), in rowid order. */
+struct sqlite_tables {
+    struct table_list *list;
+    sqlite3 *db;
+};
+
+static bool
+add_sqlite_table(void *ctx, const struct cell *cells, int n_cells)
+{
+    struct sqlite_tables *st = ctx;
+    assert_true(n_cells == 1 && cells[0].text);
+    const char *name = cells[0].text;
+    char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", name);
+    sqlite3_stmt *probe = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &probe, NULL) != SQLITE_OK) {
+        /* a table WITHOUT ROWID: a scan goes in primary-key order */
+        sqlite3_free(sql);
+        sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
+    }
+    sqlite3_finalize(probe);
+    add_table(st->list, name, xstrdup(sql));
+    sqlite3_free(sql);
+    return true;
+}
+
+/* PostgreSQL: the base tables of the schemas public and audit_log, rows
+ * ordered by all their columns (SCHEMA, NAME, number of columns). */
+static bool
+add_pg_table(void *ctx, const struct cell *cells, int n_cells)
+{
+    assert_true(n_cells == 3 && cells[0].text && cells[1].text && cells[2].text);
+    long n_cols = strtol(cells[2].text, NULL, 10);
+    char *sql = sqlite3_mprintf("SELECT * FROM \"%w\".\"%w\"", cells[0].text, cells[1].text);
+    size_t len = strlen(sql), cap = len + 16 + (size_t)n_cols * 8;
+    char *query = xcalloc(cap, 1);
+    memcpy(query, sql, len);
+    sqlite3_free(sql);
+    for (long c = 1; c <= n_cols; c++)
+        len += (size_t)snprintf(query + len, cap - len, "%s%ld", c == 1 ? " ORDER BY " : ", ", c);
+    char name[300];
+    snprintf(name, sizeof name, "%s.%s", cells[0].text, cells[1].text);
+    add_table(ctx, name, query);
+    return true;
+}
+
+static bool
+hash_row(void *ctx, const struct cell *cells, int n_cells)
+{
+    unsigned long long *hash = ctx;
+    for (int c = 0; c < n_cells; c++) {
+        *hash = fnv(*hash, &cells[c].type, sizeof cells[c].type);
+        if (cells[c].text && cells[c].len > 0)
+            *hash = fnv(*hash, cells[c].text, cells[c].len);
+    }
+    return true;
+}
+
+/* A hash of every row of every table: on SQLite in rowid (or primary-key)
+ * order; on PostgreSQL ordered by all columns. Comparable only within one
+ * backend, which is all h_expect_nothing_stored() needs. */
 static unsigned long long
 store_digest(struct harness *h)
 {
-    sqlite3 *db = store(h);
+    struct table_list tables = { 0 };
+    if (h_on_postgresql()) {
+        store_query_or_fail(h,
+                            "SELECT t.table_schema, t.table_name, (SELECT count(*) FROM"
+                            " information_schema.columns c WHERE c.table_schema = t.table_schema"
+                            " AND c.table_name = t.table_name) FROM information_schema.tables t"
+                            " WHERE t.table_schema IN ('public', 'audit_log')"
+                            " AND t.table_type = 'BASE TABLE' ORDER BY 1, 2",
+                            add_pg_table, &tables);
+    } else {
+        struct sqlite_tables st = { .list = &tables, .db = sqlite_store(h) };
+        store_query_or_fail(h,
+                            "SELECT name FROM sqlite_master WHERE type = 'table'"
+                            " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                            add_sqlite_table, &st);
+    }
     unsigned long long hash = 14695981039346656037ull;
-    sqlite3_stmt *tables = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT name FROM sqlite_master WHERE type = 'table'"
-                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                           -1, &tables, NULL) != SQLITE_OK) {
-        print_error("harness: %s\n", sqlite3_errmsg(db));
-        fail();
+    for (size_t i = 0; i < tables.n; i++) {
+        hash = fnv(hash, tables.names[i], strlen(tables.names[i]) + 1);
+        store_query_or_fail(h, tables.queries[i], hash_row, &hash);
     }
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(tables, 0);
-        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", name);
-        sqlite3_stmt *rows = NULL;
-        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
-            /* a table WITHOUT ROWID: a scan goes in primary-key order */
-            sqlite3_free(sql);
-            sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
-        }
-        if (!rows && sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
-            print_error("harness: %s: %s\n", sql, sqlite3_errmsg(db));
-            sqlite3_free(sql);
-            sqlite3_finalize(tables);
-            fail();
-        }
-        sqlite3_free(sql);
-        hash = fnv(hash, name, strlen(name) + 1);
-        int cols = sqlite3_column_count(rows);
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int c = 0; c < cols; c++) {
-                int type = sqlite3_column_type(rows, c);
-                hash = fnv(hash, &type, sizeof type);
-                const void *b = sqlite3_column_blob(rows, c);
-                int n = sqlite3_column_bytes(rows, c);
-                if (b && n > 0)
-                    hash = fnv(hash, b, (size_t)n);
-            }
-        }
-        sqlite3_finalize(rows);
+    for (size_t i = 0; i < tables.n; i++) {
+        free(tables.names[i]);
+        free(tables.queries[i]);
     }
-    sqlite3_finalize(tables);
+    free(tables.names);
+    free(tables.queries);
     return hash;
 }
 
@@ -1167,17 +1538,45 @@ h_expect_nothing_stored(struct harness *h, struct h_snap *before, const char *fi
         _fail(file, line);
 }
 
+/* The first cells of all rows, joined by '|' (what group_concat() gives). */
+struct joined {
+    char *s; /* malloc'd; NULL when there was no row */
+    size_t len;
+};
+
+static bool
+join_first_cells(void *ctx, const struct cell *cells, int n_cells)
+{
+    struct joined *j = ctx;
+    if (n_cells < 1 || !cells[0].text)
+        return true;
+    char *t = realloc(j->s, j->len + cells[0].len + 2);
+    if (!t)
+        abort();
+    j->s = t;
+    if (j->len)
+        j->s[j->len++] = '|';
+    memcpy(j->s + j->len, cells[0].text, cells[0].len);
+    j->len += cells[0].len;
+    j->s[j->len] = '\0';
+    return true;
+}
+
 void
 h_expect_no_surnames(struct harness *h, const struct h_resp *r, const char *case_manager_id,
                      const char *file, int line)
 {
-    const char *names = h_sql_str(
-        h,
-        "SELECT group_concat(n, '|') FROM (SELECT DISTINCT c.last_name AS n FROM clients c"
-        " JOIN cases k ON k.client_id = c.id WHERE k.case_manager_id = %Q"
-        " AND k.status <> 'closed' AND length(c.last_name) >= 7 AND NOT EXISTS"
-        " (SELECT 1 FROM users u WHERE instr(u.display_name, c.last_name) > 0))",
-        case_manager_id);
+    /* instr() is strpos() in PostgreSQL; both compare case-sensitively */
+    char *sql =
+        sqlite3_mprintf("SELECT DISTINCT c.last_name FROM clients c"
+                        " JOIN cases k ON k.client_id = c.id WHERE k.case_manager_id = %Q"
+                        " AND k.status <> 'closed' AND length(c.last_name) >= 7 AND NOT EXISTS"
+                        " (SELECT 1 FROM users u WHERE %s(u.display_name, c.last_name) > 0)",
+                        case_manager_id, h_on_postgresql() ? "strpos" : "instr");
+    struct joined joined = { 0 };
+    store_query_or_fail(h, sql, join_first_cells, &joined);
+    sqlite3_free(sql);
+    const char *names = joined.s ? h_keep(h, joined.s) : NULL;
     if (!names || !names[0]) {
         print_error("harness: no surnames to look for\n");
         _fail(file, line);

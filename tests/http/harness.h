@@ -6,11 +6,25 @@
  * SIGTERM, requires exit status 0 and a stderr free of sanitizer reports,
  * and removes the directory (kept when LOTSE_TEST_KEEP is set).
  *
+ * The store is the backend named by LOTSE_TEST_DB: "sqlite" (the default),
+ * a file in the temporary directory, or "postgresql", a fresh database
+ * lotse_h_PID_N in the private cluster at LOTSE_TEST_PG_HOST (a socket
+ * folder), LOTSE_TEST_PG_PORT, as superuser LOTSE_TEST_PG_USER
+ * (tools/pg-cluster.sh prints them). h_stop() drops that database once the
+ * server has exited and `lotse worklist check` has run. Without the
+ * LOTSE_TEST_PG_* variables a PostgreSQL run exits 77 (skipped) before any
+ * test.
+ *
  * Requests go through one libcurl handle (connections are reused) with the
  * path sent exactly as given (no dot-segment removal). Store counts are read
- * straight from the SQLite file over a read-only connection: the server
- * commits every write and audit entry before it answers, so counts taken
- * right after a response are exact.
+ * straight from the store over a read-only connection of the harness's own
+ * (SQLite: the file opened read-only, the audit file attached; PostgreSQL:
+ * a session with default_transaction_read_only and the server's
+ * search_path): the server commits every write and audit entry before it
+ * answers, so counts taken right after a response are exact. The SQL the
+ * helpers take is formatted by sqlite3_mprintf (%Q, %q) on both backends:
+ * its quoting is standard SQL. Where the dialects differ, a test branches on
+ * h_on_postgresql().
  *
  * The helpers use cmocka's assertions; the EXPECT_* macros report the line
  * of the caller and print the response when they fail.
@@ -45,8 +59,9 @@ struct h_resp;
 
 struct harness {
     char dir[256];
-    char db_path[300];
-    char db_url[320];
+    char db_path[300]; /* SQLite: the store's file */
+    char db_url[600];  /* what `lotse … --db` is given */
+    char pg_db[64];    /* PostgreSQL: this harness's database; "" once dropped */
     char stderr_path[300];
     char base[64]; /* http://127.0.0.1:PORT */
     unsigned port;
@@ -54,7 +69,8 @@ struct harness {
     int out_fd;     /* the server's stdout (a pipe) */
     bool exited_ok; /* reaped with exit status 0 */
     void *curl;     /* CURL * */
-    void *db;       /* sqlite3 *, read-only */
+    void *db;       /* sqlite3 *, read-only (SQLite) */
+    void *pg;       /* PGconn *, read-only session (PostgreSQL) */
     struct h_token tokens[16];
     int n_tokens;
     struct h_owned *owned; /* freed by h_stop() */
@@ -74,9 +90,10 @@ struct h_resp {
 
 /* ---- life cycle ---- */
 
-/* Make the directory and the demo store, then start the server with EXTRA
- * (NULL-terminated arguments after the standard ones, or NULL). Returns NULL
- * (having printed why) on failure. */
+/* Make the directory and the demo store (on PostgreSQL in a new database),
+ * then start the server with EXTRA (NULL-terminated arguments after the
+ * standard ones, or NULL). Returns NULL (having printed why) on failure; a
+ * PostgreSQL run without LOTSE_TEST_PG_* exits 77 instead. */
 struct harness *h_start(const char *const *extra);
 
 /* The two halves of h_start(): the directory and the demo store (the store
@@ -85,8 +102,10 @@ struct harness *h_prepare(void);
 bool h_serve(struct harness *h, const char *const *extra);
 
 /* Send SIGTERM (unless the server has already been stopped), reap it, check
- * its stderr for sanitizer reports, close everything and remove the
- * directory. Returns 0 when the server exited 0 and its stderr is clean. */
+ * its stderr for sanitizer reports, run `lotse worklist check`, close
+ * everything, drop the PostgreSQL database and remove the directory (both
+ * kept when LOTSE_TEST_KEEP is set). Returns 0 when the server exited 0, its
+ * stderr is clean, the check passed and the database was dropped. */
 int h_stop(struct harness *h);
 
 /* Only send SIGTERM and wait: true when the exit status was 0. The harness
@@ -170,6 +189,11 @@ bool h_has_error_field(const struct h_resp *r, const char *field);
 bool h_html_well_formed(const char *html, char *err, size_t errlen);
 
 /* ---- the store ---- */
+
+/* Does this run test the PostgreSQL backend (LOTSE_TEST_DB=postgresql)? For
+ * SQL whose dialects differ, and for skip() in tests that are about the
+ * SQLite file. */
+bool h_on_postgresql(void);
 
 /* The first column of the first row of an SQL query (sqlite3_mprintf format:
  * use %Q for strings) as an integer; -1 when there is no row. */
