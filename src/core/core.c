@@ -75,6 +75,12 @@ problem_field(struct problem *pb, struct arena *arena, const char *field, const 
 }
 
 bool
+core_store_unreachable(struct db *db)
+{
+    return db_unreachable(db);
+}
+
+bool
 core_store_healthy(struct core_ctx *ctx)
 {
     int64_t one = 0;

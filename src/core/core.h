@@ -138,6 +138,10 @@ void core_db_use_arena(struct db *db, struct arena *arena);
 /* The current instant in microseconds since 1970 UTC. */
 int64_t core_now_us(void);
 
+/* True when the last store call on DB failed because the store could not be
+ * reached: the answer is 503, not 500. */
+bool core_store_unreachable(struct db *db);
+
 /* True when the store answers a trivial query on CTX's connection (/healthz). */
 bool core_store_healthy(struct core_ctx *ctx);
 

@@ -87,6 +87,7 @@ struct request {
     int state;
     enum http_result (*then)(struct request *req);
     enum core_result deferred_result;
+    bool store_lost; /* the writer's connection to the store was lost in this request's job */
     void *deferred_arg;
     int64_t started_ns;
 };

@@ -153,8 +153,16 @@ problem_view(struct request *req, const struct problem *pb, unsigned status, boo
 }
 
 enum http_result
-reply_problem(struct request *req, const struct problem *pb)
+reply_problem(struct request *req, const struct problem *given)
 {
+    const struct problem *pb = given;
+    struct problem lost = PROBLEM_INIT;
+    if (given->result == CORE_ERROR && (req->store_lost || core_store_unreachable(req->core.db))) {
+        /* not a bug: the store could not be reached (it reconnects on the next request) */
+        problem_set(&lost, CORE_UNAVAILABLE, NULL, "The store is not reachable.");
+        http_header(req, "Retry-After", "1");
+        pb = &lost;
+    }
     unsigned status = http_status_of(pb->result);
     if (pb->result == CORE_TOO_MANY) {
         char ra[16];

@@ -271,6 +271,10 @@ write_run(struct db *db, void *arg)
     /* the worklist rows of what the job changed, in the same transaction */
     if (w->result == CORE_OK && worklist_sync(&ctx) != CORE_OK)
         w->result = CORE_ERROR;
+    if (w->result == CORE_ERROR && core_store_unreachable(db)) {
+        w->result = CORE_UNAVAILABLE; /* the writer's connection was lost: 503, not 500 */
+        req->store_lost = true;
+    }
     core_db_use_arena(db, NULL);
     if (w->result == CORE_OK)
         return JOB_KEEP;

@@ -27,6 +27,8 @@ struct db_ops {
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
     enum db_status (*checkpoint)(struct db *db);
+    /* Whether the last call failed because the store could not be reached; NULL: never. */
+    bool (*unreachable)(struct db *db);
     const char *migration_suffix; /* ".sqlite.sql", ".pg.sql" */
 };
 

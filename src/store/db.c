@@ -272,6 +272,12 @@ db_backup(struct db *db, const char *path, char *err, size_t errlen)
     return db->ops->backup(db, path, err, errlen);
 }
 
+bool
+db_unreachable(struct db *db)
+{
+    return db && db->ops->unreachable && db->ops->unreachable(db);
+}
+
 enum db_status
 db_checkpoint(struct db *db)
 {

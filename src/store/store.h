@@ -180,6 +180,11 @@ void db_set_busy_timeout(unsigned ms);
  * A no-op for a store without such a log. */
 enum db_status db_checkpoint(struct db *db);
 
+/* True when the last call on DB failed because the store could not be
+ * reached (PostgreSQL: the connection was lost and is not back yet), so
+ * that the caller answers 503 rather than 500. False for SQLite. */
+bool db_unreachable(struct db *db);
+
 /* Refuse DDL and ATTACH from now on (request handling). */
 void db_protect(struct db *db);
 

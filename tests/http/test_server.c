@@ -11,7 +11,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -599,6 +601,124 @@ still_running(struct harness *h)
     return false;
 }
 
+/* ---- a lost store connection (PostgreSQL) ---- */
+
+struct in_flight {
+    struct harness *h;
+    const char *method, *path, *body;
+    long status;
+    char retry_after[16];
+    char type[64];
+};
+
+static void *
+send_in_flight(void *arg)
+{
+    struct in_flight *f = arg;
+    struct h_resp *r = h_api(f->h, f->method, f->path, h_token(f->h, "fm1"), f->body);
+    f->status = r->status;
+    const char *ra = h_header(r, "Retry-After");
+    snprintf(f->retry_after, sizeof f->retry_after, "%s", ra ? ra : "");
+    const char *ct = h_header(r, "Content-Type");
+    snprintf(f->type, sizeof f->type, "%s", ct ? ct : "");
+    h_free(r);
+    return NULL;
+}
+
+static PGresult *
+must(PGconn *c, const char *sql, ExecStatusType want)
+{
+    PGresult *res = PQexec(c, sql);
+    if (PQresultStatus(res) != want) {
+        print_error("%s: %s\n", sql, PQerrorMessage(c));
+        fail();
+    }
+    return res;
+}
+
+/* While TABLE is locked, send METHOD PATH (which needs TABLE); when the
+ * server's connection waits for the lock, terminate that connection: the
+ * answer must be a clean 503 problem with Retry-After. */
+static void
+lose_connection_mid_request(struct harness *h, const char *table, const char *method,
+                            const char *path, const char *body)
+{
+    PGconn *c = PQconnectdb(h->db_url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PQclear(must(c, "BEGIN", PGRES_COMMAND_OK));
+    char *lock = h_printf(h, "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table);
+    PQclear(must(c, lock, PGRES_COMMAND_OK));
+
+    struct in_flight f = { h, method, path, body, 0, "", "" };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, send_in_flight, &f), 0);
+    /* the other connection: the lock is held by this one's transaction */
+    PGconn *watch = PQconnectdb(h->db_url);
+    assert_int_equal(PQstatus(watch), CONNECTION_OK);
+    int killed = 0;
+    for (int i = 0; i < 1000 && !killed; i++) {
+        PGresult *res = must(watch,
+                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                             " AND pid <> pg_backend_pid()",
+                             PGRES_TUPLES_OK);
+        killed = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (!killed)
+            usleep(10000);
+    }
+    if (killed != 1) {
+        pthread_join(t, NULL);
+        print_error("no connection waited for the lock on %s; %s %s answered %ld\n", table, method,
+                    path, f.status);
+    }
+    assert_int_equal(killed, 1); /* the server's connection, waiting inside the request */
+    assert_int_equal(pthread_join(t, NULL), 0);
+    PQclear(must(c, "ROLLBACK", PGRES_COMMAND_OK));
+    PQfinish(watch);
+    PQfinish(c);
+    if (f.status != 503)
+        print_error("%s %s with its connection lost: %ld\n", method, path, f.status);
+    assert_int_equal(f.status, 503);
+    assert_string_equal(f.retry_after, "1");
+    assert_non_null(strstr(f.type, "application/problem+json"));
+}
+
+static void
+a_lost_store_connection_is_503_and_the_next_request_reconnects(void **state)
+{
+    struct harness *h = *state;
+    if (!h_on_postgresql())
+        skip(); /* SQLite has no connection to lose */
+    const char *cs =
+        h_sql_str(h, "SELECT k.id FROM cases k JOIN users u ON u.id = k.case_manager_id"
+                     " WHERE u.username = 'fm1' AND k.status = 'active'"
+                     " ORDER BY k.id LIMIT 1");
+    char *path = h_printf(h, "/api/v1/cases/%s", cs);
+    /* a read: the request thread's connection */
+    lose_connection_mid_request(h, "cases", "GET", path, NULL);
+    struct h_resp *r = h_api(h, "GET", path, h_token(h, "fm1"), NULL);
+    EXPECT_STATUS(r, 200);
+    h_free(r);
+
+    /* a write: the writer's connection; nothing of the lost write is stored */
+    char *notes = h_printf(h, "/api/v1/cases/%s/notes", cs);
+    char at[32];
+    time_t now = time(NULL) - 60;
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    const char *note = h_printf(h,
+                                "{\"at\":\"%s\",\"channel\":\"phone\",\"kind\":\"consultation\","
+                                "\"text\":\"Telefonat zur Terminabstimmung.\"}",
+                                at);
+    long long before = h_count(h, "SELECT count(*) FROM notes");
+    lose_connection_mid_request(h, "notes", "POST", notes, note);
+    assert_int_equal(h_count(h, "SELECT count(*) FROM notes"), before);
+    r = h_api(h, "POST", notes, h_token(h, "fm1"), note);
+    EXPECT_STATUS(r, 201);
+    h_free(r);
+    assert_int_equal(h_count(h, "SELECT count(*) FROM notes"), before + 1);
+}
+
 /* Send a request whose body is only half there, then SIGTERM (COUNT times):
  * the server must wait for the rest, answer it in full and exit 0. */
 static void
@@ -692,6 +812,7 @@ main(void)
         cmocka_unit_test(openapi_document_is_openapi_3_1_and_names_the_endpoints),
         cmocka_unit_test(unknown_paths_are_404_problems),
         cmocka_unit_test(wrong_method_is_405_with_allow),
+        cmocka_unit_test(a_lost_store_connection_is_503_and_the_next_request_reconnects),
         cmocka_unit_test_teardown(second_sigterm_still_finishes_the_request_in_flight, stop_second),
         /* last: it stops the group's server */
         cmocka_unit_test(sigterm_finishes_the_request_in_flight_and_exits_0),

@@ -114,8 +114,11 @@ status_of(struct pg_db *p, const PGresult *res, const char *what, const char *sq
     error_text(msg, sizeof msg, p, res);
     /* 08P01 with the connection still up is the server refusing one message of
        ours (a bind with fewer parameters than the SQL uses): a bug, not an outage */
+    /* 57P01..57P03: the server ends this session (terminated, shutting down, restarting);
+       the connection is gone even if libpq has not noticed yet */
     bool lost = PQstatus(p->conn) == CONNECTION_BAD ||
-                (state && strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0);
+                (state && strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0) ||
+                (state && strncmp(state, "57P0", 4) == 0);
     if (lost) {
         p->broken = true;
         p->tx_lost = p->in_tx;
@@ -784,6 +787,13 @@ pg_protect(struct db *db)
     (void)db;
 }
 
+static bool
+pg_unreachable(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    return p->broken || p->tx_lost;
+}
+
 const struct db_ops pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -800,5 +810,6 @@ const struct db_ops pg_ops = {
     .bulk_mode = pg_bulk_mode,
     .protect = pg_protect,
     .checkpoint = NULL,
+    .unreachable = pg_unreachable,
     .migration_suffix = ".pg.sql",
 };
