@@ -493,6 +493,48 @@ h_serve(struct harness *h, const char *const *extra)
 }
 
 struct harness *
+h_start_beside(const struct harness *first, const char *const *extra)
+{
+    struct harness *h = xcalloc(1, sizeof *h);
+    h->out_fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(h->dir, sizeof h->dir, "%s/lotse-http-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(h->dir)) {
+        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+        free(h);
+        return NULL;
+    }
+    snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
+    snprintf(h->db_path, sizeof h->db_path, "%s", first->db_path);
+    snprintf(h->db_url, sizeof h->db_url, "%s", first->db_url);
+    /* pg_db stays empty: the database is FIRST's to drop */
+    if (!h_serve(h, extra)) {
+        h_stop(h);
+        return NULL;
+    }
+    return h;
+}
+
+int
+h_lotse(struct harness *h, const char *const *args, const char **output)
+{
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = lotse_bin();
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    char log[320];
+    snprintf(log, sizeof log, "%s/lotse-command.log", h->dir);
+    int rc = run_wait(h->dir, (char *const *)argv, log);
+    if (output) {
+        char *text = read_file(log, NULL);
+        *output = text ? h_keep(h, text) : "";
+    }
+    return rc;
+}
+
+struct harness *
 h_start(const char *const *extra)
 {
     struct harness *h = h_prepare();

@@ -101,6 +101,16 @@ struct harness *h_start(const char *const *extra);
 struct harness *h_prepare(void);
 bool h_serve(struct harness *h, const char *const *extra);
 
+/* A second server on FIRST's store (PostgreSQL: several app servers over one
+ * database), with a directory of its own; its h_stop() leaves the store to
+ * FIRST's. NULL (having printed why) on failure. */
+struct harness *h_start_beside(const struct harness *first, const char *const *extra);
+
+/* Run `lotse ARGS…` (NULL-terminated, after the binary) in H's directory:
+ * its exit status; *OUTPUT (kept by the harness) its stdout and stderr when
+ * OUTPUT is not NULL. */
+int h_lotse(struct harness *h, const char *const *args, const char **output);
+
 /* Send SIGTERM (unless the server has already been stopped), reap it, check
  * its stderr for sanitizer reports, run `lotse worklist check`, close
  * everything, drop the PostgreSQL database and remove the directory (both
