@@ -1,7 +1,7 @@
 /*
  * store/store.h — the one interface to the database. Everything above
  * store/ talks to a `struct db` (one connection) through these functions;
- * the backend behind it (sqlite/ today, pg/ next) is chosen by the URL.
+ * the backend behind it (sqlite/ or pg/) is chosen by the URL.
  *
  * SQL is always a string literal with $1…$n parameters, bound with typed
  * specs, and the statement is prepared once per connection (cached by the
@@ -163,8 +163,17 @@ enum db_status db_migrate_with(struct db *db, const struct db_migration_step *st
  * for an empty store). */
 enum db_status db_migrations_pending(struct db *db, int *pending);
 
-/* Make a consistent copy of the store into PATH while others use it. */
+/* Make a consistent copy of the store into PATH while others use it: with
+ * SQLite PATH and PATH-audit, with PostgreSQL one pg_dump archive (created
+ * only if PATH does not exist, mode 0600, removed again on failure). */
 enum db_status db_backup(struct db *db, const char *path, char *err, size_t errlen);
+
+/* Load the backup PATH, made by db_backup() of a store of the same backend,
+ * into this store, which must be empty (else DB_CONSTRAINT, and nothing is
+ * changed). All or nothing: on failure the store is left as it was. ERR
+ * says why. Only PostgreSQL offers it; for SQLite the backup's files are
+ * copied in place instead (docs/operations.md). */
+enum db_status db_restore(struct db *db, const char *path, char *err, size_t errlen);
 
 /* Bulk-load mode for `lotse demo`: trade durability for speed until closed. */
 void db_bulk_mode(struct db *db);
