@@ -22,6 +22,7 @@ static const struct {
       "[--display-name NAME]  (password on standard input)" },
     { "audit", cmd_audit, "audit verify --db URL" },
     { "backup", cmd_backup, "backup --db URL FILE" },
+    { "restore", cmd_restore, "restore --db postgresql://... FILE  (into an empty database)" },
     { "worklist", cmd_worklist, "worklist check|repair --db URL" },
 };
 

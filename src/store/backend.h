@@ -23,6 +23,8 @@ struct db_ops {
     /* Run a script of several statements without parameters (migrations only). */
     enum db_status (*exec_script)(struct db *db, const char *sql, char *err, size_t errlen);
     enum db_status (*backup)(struct db *db, const char *path, char *err, size_t errlen);
+    /* Load a backup of `backup` into an empty store; NULL: not offered (db_restore). */
+    enum db_status (*restore)(struct db *db, const char *path, char *err, size_t errlen);
     void (*bulk_mode)(struct db *db);
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */

@@ -272,6 +272,19 @@ db_backup(struct db *db, const char *path, char *err, size_t errlen)
     return db->ops->backup(db, path, err, errlen);
 }
 
+enum db_status
+db_restore(struct db *db, const char *path, char *err, size_t errlen)
+{
+    if (!db->ops->restore) {
+        snprintf(err, errlen,
+                 "a %s store cannot be restored by lotse: copy the backup's files"
+                 " in place (docs/operations.md)",
+                 db->ops->name);
+        return DB_HARD_ERROR;
+    }
+    return db->ops->restore(db, path, err, errlen);
+}
+
 bool
 db_unreachable(struct db *db)
 {

@@ -32,11 +32,16 @@
  * No global mutable state: a connection is used by one thread at a time.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <libpq-fe.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/backend.h"
 #include "util/arena.h"
@@ -760,12 +765,356 @@ pg_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
     return st;
 }
 
+/*
+ * Backup and restore run Debian's pg_dump and pg_restore, not a dump of our
+ * own: a backup is pg_dump's custom format of the whole database, both
+ * schemas (public and audit_log), read in one snapshot. So it is consistent
+ * while lotse runs, and it holds the audit entries of every write it holds.
+ * It carries no owners and no grants, so that it restores into a database
+ * of another cluster, owned by another role.
+ *
+ * The tools connect where this connection is connected, with every option
+ * libpq has a variable for (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD,
+ * PGSSLMODE, …) in their environment, as this connection resolved them;
+ * not as the URL on their command line, which every local user can read
+ * (ps, /proc/PID/cmdline), while a process's environment is readable only
+ * by its owner and root. They run by fork and execve, without a shell, so
+ * nothing in the URL or the file's name is interpreted; the file is their
+ * standard output or input, opened here. These are called by the backup
+ * and restore commands, which have no other threads.
+ */
+
+/* Where program NAME is, into OUT: the first NAME in an absolute folder of
+ * PATH (a relative one would depend on the folder lotse is started in),
+ * else the newest /usr/lib/postgresql/VERSION/bin/NAME (Debian's layout,
+ * for a PATH without the postgresql-common wrappers). */
+static bool
+find_tool(const char *name, char *out, size_t outlen)
+{
+    const char *path = getenv("PATH");
+    for (const char *s = path ? path : ""; *s;) {
+        size_t n = strcspn(s, ":");
+        struct stat st;
+        int w = snprintf(out, outlen, "%.*s/%s", (int)n, s, name);
+        if (s[0] == '/' && w > 0 && (size_t)w < outlen && stat(out, &st) == 0 &&
+            S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+            return true;
+        s += n + (s[n] == ':');
+    }
+    char pattern[80];
+    snprintf(pattern, sizeof pattern, "/usr/lib/postgresql/*/bin/%s", name);
+    glob_t g;
+    const char *best = NULL;
+    if (glob(pattern, 0, NULL, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            /* strverscmp: 9.6 < 15 < 16 */
+            if (access(g.gl_pathv[i], X_OK) == 0 && (!best || strverscmp(g.gl_pathv[i], best) > 0))
+                best = g.gl_pathv[i];
+    bool found = best && strlen(best) < outlen;
+    if (found)
+        snprintf(out, outlen, "%s", best);
+    globfree(&g);
+    return found;
+}
+
+/* Whether ENTRY ("NAME=value") sets the variable of one of OPTS. */
+static bool
+is_option_var(const PQconninfoOption *opts, const char *entry)
+{
+    for (const PQconninfoOption *o = opts; o->keyword; o++) {
+        size_t n = o->envvar ? strlen(o->envvar) : 0;
+        if (n && strncmp(entry, o->envvar, n) == 0 && entry[n] == '=')
+            return true;
+    }
+    return false;
+}
+
+/* Wipe and free ENV, a NULL-terminated array from tool_env(). */
+static void
+free_env(char **env)
+{
+    for (char **e = env; *e; e++) {
+        explicit_bzero(*e, strlen(*e)); /* one of them holds the password */
+        free(*e);
+    }
+    free(env);
+}
+
+/* The environment of a tool that is to connect where P is connected: ours
+ * without the variables of libpq's options, then those options as P's
+ * connection has them (what the URL, the environment and libpq's defaults
+ * made of them). PGSERVICE is left out: a service file's values would beat
+ * the variables set here. The few options without a variable do not reach
+ * the tool: keepalives and TCP timeouts, and sslpassword (the passphrase of
+ * an encrypted client key; the tool then fails on the key, and says so).
+ * Free it with free_env(). */
+static char **
+tool_env(struct pg_db *p)
+{
+    PQconninfoOption *opts = PQconninfo(p->conn);
+    if (!opts)
+        abort(); /* libpq could not allocate */
+    size_t n = 1;
+    for (char **e = environ; *e; e++)
+        n++;
+    for (const PQconninfoOption *o = opts; o->keyword; o++)
+        n++;
+    char **env = calloc(n, sizeof *env);
+    if (!env)
+        abort();
+    size_t k = 0;
+    for (char **e = environ; *e; e++)
+        if (!is_option_var(opts, *e) && !(env[k++] = strdup(*e)))
+            abort();
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->envvar || !o->val || !o->val[0] || strcmp(o->keyword, "service") == 0)
+            continue;
+        size_t len = strlen(o->envvar) + strlen(o->val) + 2;
+        if (!(env[k] = malloc(len)))
+            abort();
+        snprintf(env[k++], len, "%s=%s", o->envvar, o->val);
+    }
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (o->val && strcmp(o->keyword, "password") == 0)
+            explicit_bzero(o->val, strlen(o->val));
+    PQconninfoFree(opts);
+    return env;
+}
+
+/* In the child: FD as descriptor TARGET, kept open across execve. */
+static bool
+child_fd(int fd, int target)
+{
+    if (fd == target)
+        return fcntl(fd, F_SETFD, 0) == 0;
+    return dup2(fd, target) == target;
+}
+
+/*
+ * Run PROG with ARGV and ENV, standard input from IN_FD and output to
+ * OUT_FD (-1: /dev/null), and wait for it. True when it exits 0. Otherwise
+ * MSG says why: what it wrote to standard error, on one line, with
+ * PASSWORD (if any) replaced by ***, or how it ended.
+ */
+static bool
+run_tool(const char *prog, char *const argv[], char *const env[], int in_fd, int out_fd,
+         const char *password, char *msg, size_t msglen)
+{
+    int pipe_fd[2];
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0 || pipe2(pipe_fd, O_CLOEXEC) != 0) {
+        snprintf(msg, msglen, "cannot run %s: %s", prog, strerror(errno));
+        if (null_fd >= 0)
+            close(null_fd);
+        return false;
+    }
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (child_fd(in_fd >= 0 ? in_fd : null_fd, 0) &&
+            child_fd(out_fd >= 0 ? out_fd : null_fd, 1) && child_fd(pipe_fd[1], 2))
+            execve(prog, argv, env);
+        dprintf(pipe_fd[1], "cannot run %s: %s", prog, strerror(errno));
+        _exit(127);
+    }
+    int fork_errno = errno;
+    close(pipe_fd[1]);
+    close(null_fd);
+    if (pid < 0) {
+        close(pipe_fd[0]);
+        snprintf(msg, msglen, "cannot run %s: fork: %s", prog, strerror(fork_errno));
+        return false;
+    }
+    /* all of standard error is read (the tool would block on a full pipe);
+       what does not fit is dropped */
+    char text[1024];
+    size_t used = 0;
+    for (;;) {
+        char chunk[512];
+        ssize_t r = read(pipe_fd[0], chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        size_t take = (size_t)r < sizeof text - 1 - used ? (size_t)r : sizeof text - 1 - used;
+        memcpy(text + used, chunk, take);
+        used += take;
+    }
+    close(pipe_fd[0]);
+    text[used] = '\0';
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            snprintf(msg, msglen, "%s: waitpid: %s", prog, strerror(errno));
+            return false;
+        }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return true;
+    /* one line: "pg_dump: error: …; pg_dump: detail: …" */
+    while (used && (text[used - 1] == '\n' || text[used - 1] == ' '))
+        text[--used] = '\0';
+    char line[1024];
+    size_t o = 0;
+    for (const char *s = text; *s && o + 3 < sizeof line; s++) {
+        if (*s == '\n') {
+            line[o++] = ';';
+            line[o++] = ' ';
+        } else if (*s != '\r') {
+            line[o++] = *s;
+        }
+    }
+    line[o] = '\0';
+    scrub(line, sizeof line, password, password ? strlen(password) : 0);
+    if (WIFSIGNALED(status))
+        snprintf(msg, msglen, "%s was killed by signal %d (%s)%s%s", prog, WTERMSIG(status),
+                 strsignal(WTERMSIG(status)), line[0] ? ": " : "", line);
+    else if (line[0])
+        snprintf(msg, msglen, "%s", line);
+    else
+        snprintf(msg, msglen, "%s exited with status %d", prog, WEXITSTATUS(status));
+    return false;
+}
+
+/* Run tool NAME (pg_dump, pg_restore) with ARGS (NULL-terminated, without
+ * the program's name) against P's database; the rest as for run_tool().
+ * Mentions a tool older than the server, which both refuse to work with. */
+static enum db_status
+run_pg_tool(struct pg_db *p, const char *name, const char *const args[], int in_fd, int out_fd,
+            char *err, size_t errlen)
+{
+    char prog[256];
+    if (!find_tool(name, prog, sizeof prog)) {
+        snprintf(err, errlen,
+                 "%s is neither on PATH nor in /usr/lib/postgresql/*/bin: install the"
+                 " PostgreSQL client programs (Debian: postgresql-client)",
+                 name);
+        return DB_HARD_ERROR;
+    }
+    char *argv[16];
+    size_t n = 0;
+    argv[n++] = (char *)name;
+    for (size_t i = 0; args[i] && n < sizeof argv / sizeof *argv - 1; i++)
+        argv[n++] = (char *)args[i];
+    argv[n] = NULL;
+    char **env = tool_env(p);
+    char msg[1536];
+    bool ok = run_tool(prog, argv, env, in_fd, out_fd, PQpass(p->conn), msg, sizeof msg);
+    free_env(env);
+    if (ok)
+        return DB_NO_ROWS;
+    int server = PQserverVersion(p->conn) / 10000;
+    if (strstr(msg, "server version mismatch"))
+        snprintf(err, errlen,
+                 "%s is older than the server (PostgreSQL %d): install the client programs of"
+                 " version %d or newer (Debian: postgresql-client-%d) and put them first on PATH"
+                 " [%s]",
+                 prog, server, server, server, msg);
+    else
+        snprintf(err, errlen, "%s: %s", prog, msg);
+    return DB_HARD_ERROR;
+}
+
+/* pg_dump into PATH, which is created here and must not exist yet. It is
+ * pg_dump's standard output rather than its --file: so it is created
+ * exclusively (no race can make it overwrite a file) and readable by its
+ * owner only (it holds every client's personal data). A regular file is
+ * seekable, so pg_dump still writes the data offsets into the table of
+ * contents. On failure the file is removed. */
 static enum db_status
 pg_backup(struct db *db, const char *path, char *err, size_t errlen)
 {
-    (void)db, (void)path;
-    snprintf(err, errlen, "backup of a PostgreSQL store: use pg_dump (see docs/operations.md)");
-    return DB_HARD_ERROR;
+    struct pg_db *p = (struct pg_db *)db;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return DB_HARD_ERROR;
+    }
+    static const char *const args[] = { "--format=custom", "--no-owner", "--no-privileges",
+                                        "--no-password", NULL };
+    enum db_status st = run_pg_tool(p, "pg_dump", args, -1, fd, err, errlen);
+    /* pg_dump syncs a --file, not its standard output: that is ours to do */
+    if (st >= 0 && fsync(fd) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        st = DB_HARD_ERROR;
+    }
+    if (close(fd) != 0 && st >= 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        st = DB_HARD_ERROR;
+    }
+    if (st < 0)
+        unlink(path);
+    return st;
+}
+
+/* Whether anything lives in the database: a schema of its own, or a
+ * relation or function in public. */
+#define DB_OBJECTS_SQL                                                                             \
+    "SELECT (SELECT count(*) FROM pg_catalog.pg_namespace"                                         \
+    "         WHERE nspname NOT IN ('public', 'information_schema')"                               \
+    "           AND nspname NOT LIKE 'pg\\_%')"                                                    \
+    "     + (SELECT count(*) FROM pg_catalog.pg_class c"                                           \
+    "          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"                           \
+    "         WHERE n.nspname = 'public')"                                                         \
+    "     + (SELECT count(*) FROM pg_catalog.pg_proc f"                                            \
+    "          JOIN pg_catalog.pg_namespace n ON n.oid = f.pronamespace"                           \
+    "         WHERE n.nspname = 'public')"
+
+/* pg_restore of the backup PATH into P's database, which must be empty, in
+ * one transaction: a restore that fails leaves the database as it was. */
+static enum db_status
+pg_restore(struct db *db, const char *path, char *err, size_t errlen)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (!ready(p)) {
+        snprintf(err, errlen, "postgresql: the connection is lost");
+        return DB_HARD_ERROR;
+    }
+    PGresult *res = PQexec(p->conn, DB_OBJECTS_SQL);
+    enum db_status st = status_of(p, res, "restore", DB_OBJECTS_SQL);
+    long objects = st >= 0 && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
+    if (st < 0) {
+        char msg[300];
+        error_text(msg, sizeof msg, p, res);
+        snprintf(err, errlen, "postgresql: %s", msg);
+    }
+    PQclear(res);
+    if (st < 0)
+        return st;
+    if (objects != 0) {
+        snprintf(err, errlen,
+                 "database %s is not empty: it holds %ld schemas, tables, indexes, sequences or"
+                 " functions; restore only into a new, empty database",
+                 PQdb(p->conn), objects);
+        return DB_CONSTRAINT;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return DB_HARD_ERROR;
+    }
+    /* -d takes a connection string: the database's name, quoted, so that a
+       name with a '=' in it stays a name; the rest comes from the environment */
+    char dbname[300] = "--dbname=dbname='";
+    size_t o = strlen(dbname);
+    const char *s = PQdb(p->conn);
+    for (; *s && o + 3 < sizeof dbname; s++) {
+        if (*s == '\'' || *s == '\\')
+            dbname[o++] = '\\';
+        dbname[o++] = *s;
+    }
+    dbname[o++] = '\'';
+    dbname[o] = '\0';
+    if (*s) {
+        snprintf(err, errlen, "the database's name is too long");
+        close(fd);
+        return DB_HARD_ERROR;
+    }
+    const char *const args[] = { dbname,       "--single-transaction", "--exit-on-error",
+                                 "--no-owner", "--no-privileges",      "--no-password",
+                                 NULL };
+    st = run_pg_tool(p, "pg_restore", args, fd, -1, err, errlen);
+    close(fd);
+    return st;
 }
 
 static void
@@ -807,6 +1156,7 @@ const struct db_ops pg_ops = {
     .in_transaction = pg_in_transaction,
     .exec_script = pg_exec_script,
     .backup = pg_backup,
+    .restore = pg_restore,
     .bulk_mode = pg_bulk_mode,
     .protect = pg_protect,
     .checkpoint = NULL,
