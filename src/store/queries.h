@@ -254,7 +254,7 @@ enum db_status db_worklist_clear(struct db *db);
  * *JOBCENTER_ID and *CASE_ID each (maintenance, all Jobcenters). */
 enum db_status db_worklist_stale(struct db *db, char **jobcenter_id, char **case_id,
                                  bool (*row)(void *), void *user);
-/* The cases of CLIENT_ID, *ID each. */
+/* The open cases of CLIENT_ID (those with worklist rows), *ID each. */
 enum db_status db_worklist_client_cases(struct db *db, const char *jobcenter_id,
                                         const char *client_id, char **id, bool (*row)(void *),
                                         void *user);

@@ -183,7 +183,7 @@ db_worklist_client_cases(struct db *db, const char *jobcenter_id, const char *cl
     const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(client_id), DB_PARAM_END };
     const struct db_column c[] = { DB_COL_STR(id), DB_COL_END };
     return db_query_each(db,
-                         "SELECT id FROM cases WHERE client_id = $2 AND jobcenter_id = $1"
-                         " ORDER BY id",
+                         "SELECT id FROM cases WHERE jobcenter_id = $1 AND client_id = $2"
+                         " AND status <> 'closed' ORDER BY id", /* index cases_one_open */
                          p, c, row, user);
 }
