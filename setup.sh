@@ -36,6 +36,7 @@ readonly PACKAGES=(
   postgresql          # server programs for the test cluster (tools/pg-cluster.sh);
                       # installed without starting Debian's own cluster
   libpq-dev           # the PostgreSQL backend (src/store/pg)
+  libcsv-dev          # CSV for `lotse import` (src/cmd/import.c)
 )
 
 SUDO=()

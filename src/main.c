@@ -24,6 +24,8 @@ static const struct {
     { "backup", cmd_backup, "backup --db URL FILE" },
     { "restore", cmd_restore, "restore --db postgresql://... FILE  (into an empty database)" },
     { "worklist", cmd_worklist, "worklist check|repair --db URL" },
+    { "import", cmd_import,
+      "import --db URL [--dry-run] [--jobcenter ID|NAME] [--config FILE] FILE.csv" },
 };
 
 static int

@@ -13,6 +13,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_worklist(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Shared: open URL and check that the schema is current. On failure prints
  * why and returns NULL. */
