@@ -9,18 +9,7 @@ dir=$(mktemp -d /tmp/lotse-cli-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 pass=0
 fail=0
-check() {   # check NAME COMMAND…: the command must succeed
-    local name=$1
-    shift
-    if "$@" >"$dir/out" 2>&1; then
-        pass=$((pass + 1))
-        echo "ok   $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name"
-        sed 's/^/     /' "$dir/out" | head -20
-    fi
-}
+. "$(dirname "$(readlink -f "$0")")/lib.sh"   # check
 exits() {   # exits CODE COMMAND…: the command must exit with CODE
     local code=$1
     shift

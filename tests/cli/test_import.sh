@@ -27,18 +27,7 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
-check() {   # check NAME COMMAND…: the command must succeed
-    local name=$1
-    shift
-    if "$@" >"$dir/out" 2>&1; then
-        pass=$((pass + 1))
-        echo "ok   $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name"
-        sed 's/^/     /' "$dir/out" | head -30
-    fi
-}
+. "$(dirname "$(readlink -f "$0")")/lib.sh"   # check
 # exits CODE OUT COMMAND…: COMMAND must exit with CODE; its output goes to OUT
 exits() {
     local code=$1 out=$2

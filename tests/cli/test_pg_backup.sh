@@ -41,18 +41,7 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
-check() {   # check NAME COMMAND…: the command must succeed
-    local name=$1
-    shift
-    if "$@" >"$dir/out" 2>&1; then
-        pass=$((pass + 1))
-        echo "ok   $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name"
-        sed 's/^/     /' "$dir/out" | head -20
-    fi
-}
+. "$(dirname "$(readlink -f "$0")")/lib.sh"   # check
 uri_escape() {
     local s=$1 out='' c i
     for ((i = 0; i < ${#s}; i++)); do
