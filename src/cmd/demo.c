@@ -29,6 +29,7 @@
 #include "util/crypto.h"
 #include "util/date.h"
 #include "util/id.h"
+#include "util/text.h"
 
 static const char *const first_names[] = {
     "Anna",      "Maria",     "Sabine",  "Petra",  "Julia",  "Laura",    "Sarah",    "Lena",
@@ -87,6 +88,35 @@ static const char *const languages[] = {
 
 /* The reference "today" of the demo data: fixed, so that a seed always gives the same data. */
 static const struct date demo_today = { 2026, 11, 25 };
+
+/* The tables the demo loads (db_load: COPY on PostgreSQL), parents first. */
+#define TABLE(var, table, ...)                                                                     \
+    static const char *const var##_columns[] = { __VA_ARGS__, NULL };                              \
+    static const struct db_table var = { table, var##_columns }
+TABLE(t_clients, "clients", "id", "jobcenter_id", "customer_number", "first_name", "last_name",
+      "birth_date", "street", "postcode", "city", "phone", "email", "language", "created_at",
+      "first_key", "last_key");
+TABLE(t_cases, "cases", "id", "jobcenter_id", "client_id", "case_manager_id", "status",
+      "referral_source", "referral_date", "referral_reason", "consent_date", "started_on",
+      "next_review_due", "limit_date", "closed_on", "closure_reason", "plan_review_due", "profile",
+      "failed_contacts", "last_contact_on", "created_at", "updated_at");
+TABLE(t_assessments, "assessments", "id", "jobcenter_id", "case_id", "version", "profile",
+      "profile_derived", "sensitive_notes", "created_by", "created_at");
+TABLE(t_areas, "assessment_areas", "assessment_id", "area", "strengths", "needs", "severity",
+      "topics", "sensitive");
+TABLE(t_plans, "plans", "id", "jobcenter_id", "case_id", "version", "is_current", "agreed_on",
+      "review_due", "review_outcome", "created_by", "created_at");
+TABLE(t_goals, "plan_goals", "id", "plan_id", "position", "kind", "title");
+TABLE(t_steps, "plan_steps", "id", "jobcenter_id", "case_id", "plan_id", "goal_id", "position",
+      "title", "responsible", "partner", "due", "status", "status_changed_at", "status_changed_by");
+TABLE(t_notes, "notes", "id", "jobcenter_id", "case_id", "version", "at", "created_by",
+      "created_at");
+TABLE(t_note_versions, "note_versions", "note_id", "version", "at", "channel", "kind", "text",
+      "sensitive", "minutes_consultation", "minutes_documentation", "created_by", "created_at");
+TABLE(t_appointments, "appointments", "id", "jobcenter_id", "case_id", "start_at", "minutes",
+      "channel", "topics", "legal_notice", "purpose", "location", "attendance", "attendance_at",
+      "attendance_by", "created_by", "created_at");
+#undef TABLE
 
 struct demo {
     struct db *db;
@@ -640,6 +670,13 @@ gen_content(struct demo *d, struct prng *r, struct date started, bool in_b, bool
         date_format(date_today_berlin((time_t)(last_reached / 1000000)), c->last_contact_on);
 }
 
+/* An optional number: a negative one is not given. */
+static struct db_param
+optional_int(int64_t v)
+{
+    return v >= 0 ? (struct db_param)DB_INT64(v) : (struct db_param)DB_NULL;
+}
+
 /* Write content C of case CASE_ID (Jobcenter JC, case manager CM). */
 static bool
 write_content(struct demo *d, const char *jc, const char *case_id, const char *cm,
@@ -647,53 +684,52 @@ write_content(struct demo *d, const char *jc, const char *case_id, const char *c
 {
     struct db *db = d->db;
     if (c->assessment) {
-        struct assessment_row a = { .id = (char *)c->assessment_id,
-                                    .jobcenter_id = (char *)jc,
-                                    .case_id = (char *)case_id,
-                                    .version = 1,
-                                    .profile = (char *)c->profile,
-                                    .profile_derived = (char *)c->profile,
-                                    .sensitive_notes = (char *)c->sensitive_notes,
-                                    .created_by = (char *)cm,
-                                    .created_at = c->assessment_at };
-        if (!exec_ok(db_assessment_insert(db, &a)))
+        const struct db_param a[] = { DB_TEXT(c->assessment_id),
+                                      DB_TEXT(jc),
+                                      DB_TEXT(case_id),
+                                      DB_INT64(1),
+                                      DB_TEXT(c->profile),
+                                      DB_TEXT(c->profile),
+                                      DB_TEXT(c->sensitive_notes),
+                                      DB_TEXT(cm),
+                                      DB_INT64(c->assessment_at),
+                                      DB_PARAM_END };
+        if (!exec_ok(db_load(db, &t_assessments, a)))
             return false;
         for (int i = 0; i < ASSESSMENT_AREAS; i++) {
-            struct assessment_area_row ar = {
-                .area = (char *)assessment_area_names[i],
-                .strengths = (char *)c->strengths[i],
-                .needs = (char *)c->needs[i],
-                .severity = (char *)c->severity[i],
-                .topics = (char *)(i == AREA_FRAMEWORK ? c->topics : ""),
-                .sensitive = assessment_area_sensitive(i),
-            };
-            if (!exec_ok(db_assessment_area_insert(db, jc, c->assessment_id, &ar)))
+            const struct db_param ar[] = { DB_TEXT(c->assessment_id),
+                                           DB_TEXT(assessment_area_names[i]),
+                                           DB_TEXT(c->strengths[i]),
+                                           DB_TEXT(c->needs[i]),
+                                           DB_TEXT(c->severity[i]),
+                                           DB_TEXT(i == AREA_FRAMEWORK ? c->topics : ""),
+                                           DB_INT64(assessment_area_sensitive(i)),
+                                           DB_PARAM_END };
+            if (!exec_ok(db_load(db, &t_areas, ar)))
                 return false;
         }
     }
     for (int v = 0; v < c->n_plans; v++) {
         const struct content_plan *p = &c->plans[v];
-        struct plan_row pr = { .id = (char *)p->id,
-                               .jobcenter_id = (char *)jc,
-                               .case_id = (char *)case_id,
-                               .agreed_on = (char *)p->agreed,
-                               .review_due = (char *)p->review_due,
-                               .review_outcome = (char *)p->outcome,
-                               .created_by = (char *)cm,
-                               .version = v + 1,
-                               .is_current = v == c->n_plans - 1,
-                               .created_at = p->created_at };
-        if (!exec_ok(db_plan_insert(db, &pr)))
+        const struct db_param pr[] = { DB_TEXT(p->id),
+                                       DB_TEXT(jc),
+                                       DB_TEXT(case_id),
+                                       DB_INT64(v + 1),
+                                       DB_INT64(v == c->n_plans - 1),
+                                       DB_TEXT(p->agreed),
+                                       DB_TEXT(p->review_due),
+                                       DB_TEXT(p->outcome),
+                                       DB_TEXT(cm),
+                                       DB_INT64(p->created_at),
+                                       DB_PARAM_END };
+        if (!exec_ok(db_load(db, &t_plans, pr)))
             return false;
         for (int g = 0; g < p->n_goals; g++) {
             const struct content_goal *goal = &p->goals[g];
             const struct goal_def *def = &goal_defs[goal->def];
-            struct plan_goal_row gr = { .id = (char *)goal->id,
-                                        .plan_id = (char *)p->id,
-                                        .kind = (char *)def->kind,
-                                        .title = (char *)def->title,
-                                        .position = g };
-            if (!exec_ok(db_plan_goal_insert(db, jc, &gr)))
+            const struct db_param gr[] = { DB_TEXT(goal->id),  DB_TEXT(p->id),      DB_INT64(g),
+                                           DB_TEXT(def->kind), DB_TEXT(def->title), DB_PARAM_END };
+            if (!exec_ok(db_load(db, &t_goals, gr)))
                 return false;
             for (int s = 0; s < goal->n_steps; s++) {
                 const struct content_step *st = &goal->steps[s];
@@ -709,17 +745,10 @@ write_content(struct demo *d, const char *jc, const char *case_id, const char *c
                                                DB_TEXT(def->steps[st->def].partner),
                                                DB_TEXT(st->due),
                                                DB_TEXT(st->status),
-                                               changed ? (struct db_param)DB_INT64(st->changed_at)
-                                                       : (struct db_param)DB_NULL,
+                                               optional_int(changed ? st->changed_at : -1),
                                                DB_TEXT(changed ? cm : NULL),
                                                DB_PARAM_END };
-                if (!exec_ok(db_exec(db,
-                                     "INSERT INTO plan_steps (id, jobcenter_id, case_id, plan_id,"
-                                     " goal_id, position, title, responsible, partner, due, status,"
-                                     " status_changed_at, status_changed_by)"
-                                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                                     " $13)",
-                                     sp)))
+                if (!exec_ok(db_load(db, &t_steps, sp)))
                     return false;
             }
         }
@@ -727,19 +756,23 @@ write_content(struct demo *d, const char *jc, const char *case_id, const char *c
     for (int k = 0; k < c->n_notes; k++) {
         const struct content_note *nt = &c->notes[k];
         int64_t written = nt->at + 10 * 60 * 1000000LL; /* documented 10 minutes later */
-        struct note_row nr = { .id = (char *)nt->id,
-                               .version = 1,
-                               .at = nt->at,
-                               .channel = (char *)nt->channel,
-                               .kind = (char *)nt->kind,
-                               .text = (char *)nt->text,
-                               .sensitive = nt->sensitive,
-                               .minutes_consultation = nt->minutes_consultation,
-                               .minutes_documentation = nt->minutes_documentation,
-                               .version_by = (char *)cm,
-                               .version_at = written };
-        if (!exec_ok(db_note_insert(db, jc, nt->id, case_id, nt->at, cm, written)) ||
-            !exec_ok(db_note_version_insert(db, &nr)))
+        const struct db_param n[] = {
+            DB_TEXT(nt->id),  DB_TEXT(jc), DB_TEXT(case_id),  DB_INT64(1),
+            DB_INT64(nt->at), DB_TEXT(cm), DB_INT64(written), DB_PARAM_END
+        };
+        const struct db_param nv[] = { DB_TEXT(nt->id),
+                                       DB_INT64(1),
+                                       DB_INT64(nt->at),
+                                       DB_TEXT(nt->channel),
+                                       DB_TEXT(nt->kind),
+                                       DB_TEXT(nt->text),
+                                       DB_INT64(nt->sensitive ? 1 : 0),
+                                       optional_int(nt->minutes_consultation),
+                                       optional_int(nt->minutes_documentation),
+                                       DB_TEXT(cm),
+                                       DB_INT64(written),
+                                       DB_PARAM_END };
+        if (!exec_ok(db_load(db, &t_notes, n)) || !exec_ok(db_load(db, &t_note_versions, nv)))
             return false;
     }
     for (int k = 0; k < c->n_appts; k++) {
@@ -757,19 +790,12 @@ write_content(struct demo *d, const char *jc, const char *case_id, const char *c
                                        DB_TEXT(a->purpose),
                                        DB_TEXT(a->location),
                                        DB_TEXT(a->attendance),
-                                       a->attendance ? (struct db_param)DB_INT64(recorded)
-                                                     : (struct db_param)DB_NULL,
+                                       optional_int(a->attendance ? recorded : -1),
                                        DB_TEXT(a->attendance ? cm : NULL),
                                        DB_TEXT(cm),
                                        DB_INT64(created < d->now ? created : d->now),
                                        DB_PARAM_END };
-        if (!exec_ok(db_exec(db,
-                             "INSERT INTO appointments (id, jobcenter_id, case_id, start_at,"
-                             " minutes, channel, topics, legal_notice, purpose, location,"
-                             " attendance, attendance_at, attendance_by, created_by, created_at)"
-                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                             " $14, $15)",
-                             ap)))
+        if (!exec_ok(db_load(db, &t_appointments, ap)))
             return false;
     }
     return true;
@@ -879,20 +905,26 @@ add_clients(struct demo *d)
         snprintf(phone, sizeof phone, "0%u %u", 151 + prng_below(&d->rng, 30),
                  1000000 + prng_below(&d->rng, 8999999));
         snprintf(email, sizeof email, "kunde%ld@example.org", i + 1);
-        struct client_row c = { .id = client_id,
-                                .jobcenter_id = (char *)jc,
-                                .customer_number = number,
-                                .first_name = (char *)first,
-                                .last_name = (char *)last,
-                                .birth_date = birth,
-                                .street = street,
-                                .postcode = (char *)postcode,
-                                .city = (char *)city,
-                                .phone = has_phone ? phone : NULL,
-                                .email = has_mail ? email : NULL,
-                                .language = (char *)PICK(&d->rng, languages),
-                                .created_at = d->now };
-        if (!exec_ok(db_client_insert(d->db, &c)))
+        char first_key[512], last_key[512]; /* as store/clients.c */
+        text_fold(first, first_key, sizeof first_key);
+        text_fold(last, last_key, sizeof last_key);
+        const struct db_param cp[] = { DB_TEXT(client_id),
+                                       DB_TEXT(jc),
+                                       DB_TEXT(number),
+                                       DB_TEXT(first),
+                                       DB_TEXT(last),
+                                       DB_TEXT(birth),
+                                       DB_TEXT(street),
+                                       DB_TEXT(postcode),
+                                       DB_TEXT(city),
+                                       DB_TEXT(has_phone ? phone : NULL),
+                                       DB_TEXT(has_mail ? email : NULL),
+                                       DB_TEXT(PICK(&d->rng, languages)),
+                                       DB_INT64(d->now),
+                                       DB_TEXT(first_key),
+                                       DB_TEXT(last_key),
+                                       DB_PARAM_END };
+        if (!exec_ok(db_load(d->db, &t_clients, cp)))
             return false;
 
         /* the case: 10 % referred, 10 % closed, the rest active */
@@ -952,6 +984,7 @@ add_clients(struct demo *d)
             DB_TEXT(ref_s),
             DB_TEXT(reason),
             DB_TEXT(referred ? NULL : con_s),
+            DB_TEXT(referred ? NULL : con_s), /* started_on is the consent date */
             DB_TEXT(referred || is_closed ? NULL : rev_s),
             DB_TEXT(referred ? NULL : lim_s),
             DB_TEXT(is_closed ? closed_s : NULL),
@@ -961,18 +994,10 @@ add_clients(struct demo *d)
             DB_INT64(active ? ct->failed_contacts : 0),
             DB_TEXT(active && ct->last_contact_on[0] ? ct->last_contact_on : NULL),
             DB_INT64(d->now),
+            DB_INT64(d->now),
             DB_PARAM_END
         };
-        /* started_on is the consent date */
-        if (!exec_ok(db_exec(d->db,
-                             "INSERT INTO cases (id, jobcenter_id, client_id, case_manager_id,"
-                             " status, referral_source, referral_date, referral_reason,"
-                             " consent_date, started_on, next_review_due, limit_date, closed_on,"
-                             " closure_reason, plan_review_due, profile, failed_contacts,"
-                             " last_contact_on, created_at, updated_at)"
-                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12,"
-                             " $13, $14, $15, $16, $17, $18, $18)",
-                             kp)))
+        if (!exec_ok(db_load(d->db, &t_cases, kp)))
             return false;
     }
     return add_content(d);

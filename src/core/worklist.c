@@ -17,6 +17,7 @@
 #include "core/worklist.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,16 +82,29 @@ struct compute {
     struct wl_step_row s;
 };
 
+static void
+add_appointment(struct compute *c, const struct wl_appointment_row *a)
+{
+    struct date day;
+    int h, m;
+    instant_berlin_parts(a->start_at / 1000000, &day, &h, &m);
+    char d[11];
+    date_format(day, d);
+    put_item(&c->items, "appointment", d, a->id, a->start_at, NULL, c->first_due);
+}
+
+static void
+add_step(struct compute *c, const struct wl_step_row *s)
+{
+    if (s->due)
+        put_item(&c->items, "step", s->due, s->id, 0, s->title, c->first_due);
+}
+
 static bool
 appointment_item(void *user)
 {
     struct compute *c = user;
-    struct date day;
-    int h, m;
-    instant_berlin_parts(c->a.start_at / 1000000, &day, &h, &m);
-    char d[11];
-    date_format(day, d);
-    put_item(&c->items, "appointment", d, c->a.id, c->a.start_at, NULL, c->first_due);
+    add_appointment(c, &c->a);
     return true;
 }
 
@@ -98,9 +112,51 @@ static bool
 step_item(void *user)
 {
     struct compute *c = user;
-    if (c->s.due)
-        put_item(&c->items, "step", c->s.due, c->s.id, 0, c->s.title, c->first_due);
+    add_step(c, &c->s);
     return true;
+}
+
+/* The items of case K that come from the case itself. False when the case
+ * has no row (closed, no case manager); true for an active case, whose
+ * appointments and steps come next (add_appointment, add_step). */
+static bool
+begin_row(struct compute *c, const struct wl_case_row *k, bool *active)
+{
+    buf_reset(&c->items);
+    memcpy(c->first_due, "9999-12-31", 11);
+    *active = false;
+    if (!k->case_manager_id || strcmp(k->status, "closed") == 0)
+        return false;
+    if (strcmp(k->status, "referred") == 0) {
+        put_item(&c->items, "activation", k->referral_date, NULL, 0, NULL, c->first_due);
+        return true;
+    }
+    if (k->closure_due)
+        put_item(&c->items, "closure", NULL, NULL, 0, NULL, c->first_due);
+    else if (k->next_review_due)
+        put_item(&c->items, "review", k->next_review_due, NULL, 0, NULL, c->first_due);
+    if (k->plan_review_due)
+        put_item(&c->items, "plan_review", k->plan_review_due, NULL, 0, NULL, c->first_due);
+    struct date started;
+    if (!k->plan_review_due && k->started_on && date_parse(k->started_on, &started)) {
+        char d[11];
+        date_format(date_add_days(started, PLAN_EXPECTED_DAYS), d);
+        put_item(&c->items, "plan_missing", d, NULL, 0, NULL, c->first_due);
+    }
+    if (k->limit_date && !k->limit_justified_on && !k->closure_due)
+        put_item(&c->items, "limit", k->limit_date, NULL, 0, NULL, c->first_due);
+    if (k->failed_contacts > 0)
+        put_item(&c->items, "unreached", NULL, NULL, k->failed_contacts, NULL, c->first_due);
+    *active = true;
+    return true;
+}
+
+static struct wl_row
+end_row(struct compute *c, const struct wl_case_row *k)
+{
+    return (struct wl_row){ k->jobcenter_id,    k->case_manager_id, k->case_id,
+                            k->client_id,       k->first_name,      k->last_name,
+                            k->customer_number, c->first_due,       (char *)buf_cstr(&c->items) };
 }
 
 /* The row of case CASE_ID as it should be: *HAS false when the case has none
@@ -110,41 +166,151 @@ compute_row(struct db *db, const char *jobcenter_id, const char *case_id, struct
             struct wl_row *row, bool *has)
 {
     struct wl_case_row k = { 0 };
+    bool active;
     *has = false;
-    buf_reset(&c->items);
-    memcpy(c->first_due, "9999-12-31", 11);
     enum db_status st = db_worklist_case(db, jobcenter_id, case_id, &k);
-    if (st != DB_ONE_ROW || !k.case_manager_id || strcmp(k.status, "closed") == 0)
+    if (st != DB_ONE_ROW || !begin_row(c, &k, &active))
         return st < 0 ? st : DB_NO_ROWS;
-    if (strcmp(k.status, "referred") == 0) {
-        put_item(&c->items, "activation", k.referral_date, NULL, 0, NULL, c->first_due);
-    } else {
-        if (k.closure_due)
-            put_item(&c->items, "closure", NULL, NULL, 0, NULL, c->first_due);
-        else if (k.next_review_due)
-            put_item(&c->items, "review", k.next_review_due, NULL, 0, NULL, c->first_due);
-        if (k.plan_review_due)
-            put_item(&c->items, "plan_review", k.plan_review_due, NULL, 0, NULL, c->first_due);
-        struct date started;
-        if (!k.plan_review_due && k.started_on && date_parse(k.started_on, &started)) {
-            char d[11];
-            date_format(date_add_days(started, PLAN_EXPECTED_DAYS), d);
-            put_item(&c->items, "plan_missing", d, NULL, 0, NULL, c->first_due);
-        }
-        if (k.limit_date && !k.limit_justified_on && !k.closure_due)
-            put_item(&c->items, "limit", k.limit_date, NULL, 0, NULL, c->first_due);
-        if (k.failed_contacts > 0)
-            put_item(&c->items, "unreached", NULL, NULL, k.failed_contacts, NULL, c->first_due);
-        if ((st = db_worklist_case_appointments(db, jobcenter_id, case_id, &c->a, appointment_item,
-                                                c)) < 0 ||
-            (st = db_worklist_case_steps(db, jobcenter_id, case_id, &c->s, step_item, c)) < 0)
-            return st;
-    }
-    *row = (struct wl_row){ k.jobcenter_id,    k.case_manager_id, k.case_id,
-                            k.client_id,       k.first_name,      k.last_name,
-                            k.customer_number, c->first_due,      (char *)buf_cstr(&c->items) };
+    if (active &&
+        ((st = db_worklist_case_appointments(db, jobcenter_id, case_id, &c->a, appointment_item,
+                                             c)) < 0 ||
+         (st = db_worklist_case_steps(db, jobcenter_id, case_id, &c->s, step_item, c)) < 0))
+        return st;
+    *row = end_row(c, &k);
     *has = true;
     return DB_NO_ROWS;
+}
+
+/* ---- all open cases of one case manager at once (fill and check) ---- */
+
+/* A growing array of rows as they come from a query. */
+#define GROW(arr, n, cap)                                                                          \
+    do {                                                                                           \
+        if ((n) == (cap)) {                                                                        \
+            size_t cap_ = (cap) ? 2 * (cap) : 64;                                                  \
+            void *grown_ = realloc((arr), cap_ * sizeof *(arr));                                   \
+            if (!grown_)                                                                           \
+                abort(); /* out of memory: stopping here would look like the end of the rows */    \
+            (arr) = grown_;                                                                        \
+            (cap) = cap_;                                                                          \
+        }                                                                                          \
+    } while (0)
+
+struct manager {
+    struct wl_case_row k;
+    struct wl_appointment_row a;
+    struct wl_step_row s;
+    struct wl_case_row *cases;
+    struct wl_appointment_row *appts;
+    struct wl_step_row *steps;
+    size_t n_cases, cap_cases, n_appts, cap_appts, n_steps, cap_steps;
+};
+
+static bool
+manager_case(void *user)
+{
+    struct manager *m = user;
+    GROW(m->cases, m->n_cases, m->cap_cases);
+    m->cases[m->n_cases++] = m->k;
+    return true;
+}
+
+static bool
+manager_appointment(void *user)
+{
+    struct manager *m = user;
+    GROW(m->appts, m->n_appts, m->cap_appts);
+    m->appts[m->n_appts++] = m->a;
+    return true;
+}
+
+static bool
+manager_step(void *user)
+{
+    struct manager *m = user;
+    GROW(m->steps, m->n_steps, m->cap_steps);
+    m->steps[m->n_steps++] = m->s;
+    return true;
+}
+
+/* Orders by case id in C's byte order, and, within a case, as the store
+ * gave them (the position breaks ties; the store's text order need not be
+ * C's). */
+struct by_case {
+    const char *case_id;
+    size_t pos;
+};
+
+static int
+by_case_cmp(const void *pa, const void *pb)
+{
+    const struct by_case *a = pa, *b = pb;
+    int c = strcmp(a->case_id, b->case_id);
+    return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int
+case_row_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct wl_case_row *)pa)->case_id,
+                  ((const struct wl_case_row *)pb)->case_id);
+}
+
+/* Sort the N elements of ARR (SIZE bytes each, case id at CASE_ID_AT) by case id, stably. */
+static void
+sort_by_case(void *arr, size_t n, size_t size, size_t case_id_at, struct by_case **keys,
+             size_t *cap_keys)
+{
+    if (n < 2)
+        return;
+    if (n > *cap_keys) {
+        free(*keys);
+        *cap_keys = n;
+        if (!(*keys = malloc(n * sizeof **keys)))
+            abort();
+    }
+    char *base = arr;
+    for (size_t i = 0; i < n; i++)
+        (*keys)[i] = (struct by_case){ *(char **)(base + i * size + case_id_at), i };
+    qsort(*keys, n, sizeof **keys, by_case_cmp);
+    char *copy = malloc(n * size);
+    if (!copy)
+        abort();
+    memcpy(copy, base, n * size);
+    for (size_t i = 0; i < n; i++)
+        memcpy(base + i * size, copy + (*keys)[i].pos * size, size);
+    free(copy);
+}
+
+/* Read the open cases of one case manager, with their appointments and
+ * steps, into M (strings in the connection's arena), each sorted by case. */
+static enum db_status
+manager_read(struct db *db, const char *jobcenter_id, const char *case_manager_id,
+             struct manager *m, struct by_case **keys, size_t *cap_keys)
+{
+    m->n_cases = m->n_appts = m->n_steps = 0;
+    enum db_status st;
+    if ((st = db_worklist_manager_cases(db, jobcenter_id, case_manager_id, &m->k, manager_case,
+                                        m)) < 0 ||
+        (st = db_worklist_manager_appointments(db, jobcenter_id, case_manager_id, &m->a,
+                                               manager_appointment, m)) < 0 ||
+        (st = db_worklist_manager_steps(db, jobcenter_id, case_manager_id, &m->s, manager_step,
+                                        m)) < 0)
+        return st;
+    qsort(m->cases, m->n_cases, sizeof *m->cases, case_row_cmp);
+    sort_by_case(m->appts, m->n_appts, sizeof *m->appts,
+                 offsetof(struct wl_appointment_row, case_id), keys, cap_keys);
+    sort_by_case(m->steps, m->n_steps, sizeof *m->steps, offsetof(struct wl_step_row, case_id),
+                 keys, cap_keys);
+    return DB_NO_ROWS;
+}
+
+static void
+manager_free(struct manager *m)
+{
+    free(m->cases);
+    free(m->appts);
+    free(m->steps);
 }
 
 static enum db_status
@@ -256,40 +422,70 @@ repair(struct db *db, char **jcs, char **ids, size_t n, struct compute *c, struc
     return st;
 }
 
+/* The row M's case K should have, from the appointments and steps at *AI and
+ * *SI on (advanced past K's): false when K has none. */
+static bool
+merge_row(struct compute *c, const struct manager *m, const struct wl_case_row *k, size_t *ai,
+          size_t *si, struct wl_row *want)
+{
+    bool active;
+    bool has = begin_row(c, k, &active);
+    /* rows of a case not listed (its manager changed between the queries) are passed over */
+    while (*ai < m->n_appts && strcmp(m->appts[*ai].case_id, k->case_id) < 0)
+        (*ai)++;
+    for (; *ai < m->n_appts && strcmp(m->appts[*ai].case_id, k->case_id) == 0; (*ai)++)
+        if (has && active)
+            add_appointment(c, &m->appts[*ai]);
+    while (*si < m->n_steps && strcmp(m->steps[*si].case_id, k->case_id) < 0)
+        (*si)++;
+    for (; *si < m->n_steps && strcmp(m->steps[*si].case_id, k->case_id) == 0; (*si)++)
+        if (has && active)
+            add_step(c, &m->steps[*si]);
+    if (has)
+        *want = end_row(c, k);
+    return has;
+}
+
 enum core_result
 worklist_reconcile(struct db *db, enum worklist_mode mode, int64_t *rows, int64_t *wrong)
 {
     struct arena ids_arena = ARENA_INIT, arena = ARENA_INIT;
     struct arena *before = db_arena(db);
-    struct ids open = { 0 }, bad = { 0 };
+    struct ids managers = { 0 }, bad = { 0 };
+    struct manager m = { 0 };
+    struct by_case *keys = NULL;
+    size_t cap_keys = 0;
     struct compute c = { .items = BUF_INIT };
     *rows = *wrong = 0;
     db_set_arena(db, &ids_arena);
-    enum db_status st = db_worklist_open_cases(db, &open.jc, &open.id, id_row, &open);
+    /* jc: the Jobcenter, id: the case manager */
+    enum db_status st = db_worklist_managers(db, &managers.jc, &managers.id, id_row, &managers);
     if (st >= 0 && mode == WORKLIST_FILL)
         st = db_worklist_clear(db);
-    for (size_t i = 0; st >= 0 && i < open.n; i++) {
-        if (i % 1024 == 0) {
-            arena_free(&arena); /* the strings of the cases before */
-            db_set_arena(db, &arena);
+    for (size_t i = 0; st >= 0 && i < managers.n; i++) {
+        arena_free(&arena); /* the strings of the case manager before */
+        db_set_arena(db, &arena);
+        st = manager_read(db, managers.jcs[i], managers.ids[i], &m, &keys, &cap_keys);
+        size_t ai = 0, si = 0;
+        for (size_t k = 0; st >= 0 && k < m.n_cases; k++) {
+            struct wl_row want, have;
+            if (!merge_row(&c, &m, &m.cases[k], &ai, &si, &want))
+                continue; /* closed since it was listed: a left-over row is found below */
+            (*rows)++;
+            if (mode == WORKLIST_FILL) {
+                st = db_worklist_load(db, &want); /* after db_worklist_clear */
+                continue;
+            }
+            st = db_worklist_row(db, want.jobcenter_id, want.case_id, &have);
+            if (st < 0 || (st == DB_ONE_ROW && same_row(&want, &have)))
+                continue;
+            bad.jc = arena_strdup(&ids_arena, want.jobcenter_id);
+            bad.id = arena_strdup(&ids_arena, want.case_id);
+            id_row(&bad);
         }
-        struct wl_row want, have;
-        bool has;
-        st = compute_row(db, open.jcs[i], open.ids[i], &c, &want, &has);
-        if (st < 0 || !has)
-            continue; /* closed since it was listed: a left-over row is found below */
-        (*rows)++;
-        if (mode == WORKLIST_FILL) {
-            st = db_worklist_insert(db, &want); /* after db_worklist_clear */
-            continue;
-        }
-        st = db_worklist_row(db, open.jcs[i], open.ids[i], &have);
-        if (st < 0 || (st == DB_ONE_ROW && same_row(&want, &have)))
-            continue;
-        bad.jc = open.jcs[i];
-        bad.id = open.ids[i];
-        id_row(&bad);
     }
+    if (st >= 0 && mode == WORKLIST_FILL)
+        st = db_load_flush(db);
     /* rows of cases that have none: closed, without a case manager, gone */
     db_set_arena(db, &ids_arena);
     if (st >= 0 && mode != WORKLIST_FILL)
@@ -300,8 +496,10 @@ worklist_reconcile(struct db *db, enum worklist_mode mode, int64_t *rows, int64_
     db_set_arena(db, before);
     arena_free(&arena);
     arena_free(&ids_arena);
-    free(open.jcs);
-    free(open.ids);
+    manager_free(&m);
+    free(keys);
+    free(managers.jcs);
+    free(managers.ids);
     free(bad.jcs);
     free(bad.ids);
     buf_free(&c.items);

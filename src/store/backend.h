@@ -26,6 +26,10 @@ struct db_ops {
     /* Load a backup of `backup` into an empty store; NULL: not offered (db_restore). */
     enum db_status (*restore)(struct db *db, const char *path, char *err, size_t errlen);
     void (*bulk_mode)(struct db *db);
+    /* Gather a row for db_load(); NULL: db_load() inserts each row at once. */
+    enum db_status (*load)(struct db *db, const struct db_table *table,
+                           const struct db_param *values);
+    enum db_status (*load_flush)(struct db *db);
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
     enum db_status (*checkpoint)(struct db *db);
@@ -39,6 +43,8 @@ struct db {
     const struct db_ops *ops;
     struct arena *arena;
     int savepoint_depth;
+    struct db_insert_sql *inserts; /* db_load() without ops->load: INSERTs made from tables */
+    size_t n_inserts;
 };
 
 extern const struct db_ops sqlite_ops;

@@ -6,10 +6,12 @@
 #include "store/queries.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/log.h"
 
@@ -38,11 +40,20 @@ db_open_writer(const char *url, char *err, size_t errlen)
     return open_url(url, true, err, errlen);
 }
 
+struct db_insert_sql {
+    const struct db_table *table;
+    char *sql;
+};
+
 void
 db_close(struct db *db)
 {
-    if (db)
-        db->ops->close(db);
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->n_inserts; i++)
+        free(db->inserts[i].sql);
+    free(db->inserts);
+    db->ops->close(db);
 }
 
 const char *
@@ -295,6 +306,74 @@ enum db_status
 db_checkpoint(struct db *db)
 {
     return db->ops->checkpoint ? db->ops->checkpoint(db) : DB_NO_ROWS;
+}
+
+/* The INSERT of TABLE's columns, made once per connection: its address
+ * is what the statement caches key on, so it lives until db_close(). */
+static const char *
+insert_sql(struct db *db, const struct db_table *table)
+{
+    for (size_t i = 0; i < db->n_inserts; i++)
+        if (db->inserts[i].table == table)
+            return db->inserts[i].sql;
+    struct db_insert_sql *grown = realloc(db->inserts, (db->n_inserts + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    db->inserts = grown;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "INSERT INTO ");
+    buf_puts(&b, table->name);
+    buf_puts(&b, " (");
+    int n = 0;
+    for (const char *const *c = table->columns; *c; c++) {
+        if (n++)
+            buf_puts(&b, ", ");
+        buf_puts(&b, *c);
+    }
+    buf_puts(&b, ") VALUES (");
+    for (int i = 1; i <= n; i++)
+        buf_printf(&b, "%s$%d", i > 1 ? ", " : "", i);
+    buf_putc(&b, ')');
+    db->inserts[db->n_inserts] = (struct db_insert_sql){ table, buf_steal(&b) };
+    return db->inserts[db->n_inserts++].sql;
+}
+
+/* Whether S is a plain lower-case SQL name: TABLE's names go into SQL as they are. */
+static bool
+plain_name(const char *s)
+{
+    if (!*s || strlen(s) > 63)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+enum db_status
+db_load(struct db *db, const struct db_table *table, const struct db_param *values)
+{
+    bool plain = plain_name(table->name) && table->columns[0];
+    for (const char *const *c = table->columns; plain && *c; c++)
+        plain = plain_name(*c);
+    if (!plain) {
+        log_error("store: db_load: a table or column name that is not a plain name");
+        return DB_HARD_ERROR;
+    }
+    if (!db->ops->in_transaction(db)) {
+        log_error("store: db_load(%s) outside a transaction", table->name);
+        return DB_HARD_ERROR;
+    }
+    if (db->ops->load)
+        return db->ops->load(db, table, values);
+    const char *sql = insert_sql(db, table);
+    return sql ? db_exec(db, sql, values) : DB_HARD_ERROR;
+}
+
+enum db_status
+db_load_flush(struct db *db)
+{
+    return db->ops->load_flush ? db->ops->load_flush(db) : DB_NO_ROWS;
 }
 
 void

@@ -209,6 +209,7 @@ enum db_status db_worklist_case(struct db *db, const char *jobcenter_id, const c
                                 struct wl_case_row *out);
 
 struct wl_appointment_row {
+    char *case_id; /* only from db_worklist_manager_appointments() */
     char *id;
     int64_t start_at;
 };
@@ -218,6 +219,7 @@ enum db_status db_worklist_case_appointments(struct db *db, const char *jobcente
                                              bool (*row)(void *), void *user);
 
 struct wl_step_row {
+    char *case_id; /* only from db_worklist_manager_steps() */
     char *id, *title, *due;
 };
 /* The open steps of CASE_ID's current plan, by due date. */
@@ -233,6 +235,8 @@ struct wl_row {
 enum db_status db_worklist_put(struct db *db, const struct wl_row *r);
 /* Add R; its case has no row yet. */
 enum db_status db_worklist_insert(struct db *db, const struct wl_row *r);
+/* The same with db_load(): for filling the read model afresh. */
+enum db_status db_worklist_load(struct db *db, const struct wl_row *r);
 /* Remove the row of CASE_ID (none is fine). */
 enum db_status db_worklist_delete(struct db *db, const char *jobcenter_id, const char *case_id);
 /* The rows of CASE_MANAGER_ID whose first item is due on or before UNTIL_DAY:
@@ -243,11 +247,23 @@ enum db_status db_worklist_rows(struct db *db, const char *jobcenter_id,
 /* The row of CASE_ID: DB_ONE_ROW or DB_NO_ROWS. */
 enum db_status db_worklist_row(struct db *db, const char *jobcenter_id, const char *case_id,
                                struct wl_row *out);
-/* Every open case with a case manager, by Jobcenter and case manager:
- * *JOBCENTER_ID and *ID each — the cases the read model has rows for
- * (maintenance, all Jobcenters). */
-enum db_status db_worklist_open_cases(struct db *db, char **jobcenter_id, char **id,
-                                      bool (*row)(void *), void *user);
+/* Every case manager with open cases, by Jobcenter and case manager (maintenance, all
+ * Jobcenters): the read model has rows for their open cases. */
+enum db_status db_worklist_managers(struct db *db, char **jobcenter_id, char **case_manager_id,
+                                    bool (*row)(void *), void *user);
+/* What db_worklist_case() and the two functions after it read of one case, for all open
+ * cases of CASE_MANAGER_ID at once: the cases by id; the appointments and steps by case,
+ * each case's in the order of the functions for one case (maintenance). */
+enum db_status db_worklist_manager_cases(struct db *db, const char *jobcenter_id,
+                                         const char *case_manager_id, struct wl_case_row *out,
+                                         bool (*row)(void *), void *user);
+enum db_status db_worklist_manager_appointments(struct db *db, const char *jobcenter_id,
+                                                const char *case_manager_id,
+                                                struct wl_appointment_row *out, bool (*row)(void *),
+                                                void *user);
+enum db_status db_worklist_manager_steps(struct db *db, const char *jobcenter_id,
+                                         const char *case_manager_id, struct wl_step_row *out,
+                                         bool (*row)(void *), void *user);
 /* Remove every row of the read model (maintenance: before filling it afresh). */
 enum db_status db_worklist_clear(struct db *db);
 /* The rows whose case is not open with a case manager (closed, gone):

@@ -178,6 +178,23 @@ enum db_status db_restore(struct db *db, const char *path, char *err, size_t err
 /* Bulk-load mode for `lotse demo`: trade durability for speed until closed. */
 void db_bulk_mode(struct db *db);
 
+/* Loading many rows (`lotse demo`, the worklist's fill): TABLE's COLUMNS
+ * (NULL-terminated) get the values of one row each, in that order. SQLite
+ * inserts each row at once; PostgreSQL gathers rows and sends them in
+ * batches with COPY, before any other call on DB (and by db_load_flush()),
+ * one table after the other in the order they were first loaded into, so
+ * load parents before their children. A row's failure (a constraint, say)
+ * can therefore surface at a later call: load only inside a write
+ * transaction that is rolled back as a whole on any failure. db_changes()
+ * does not count loaded rows. */
+struct db_table {
+    const char *name;
+    const char *const *columns;
+};
+enum db_status db_load(struct db *db, const struct db_table *table, const struct db_param *values);
+/* Send what db_load() gathered; a no-op for SQLite. */
+enum db_status db_load_flush(struct db *db);
+
 /* How long a connection opened from now on waits for a lock (SQLite). */
 void db_set_busy_timeout(unsigned ms);
 

@@ -45,9 +45,13 @@
 
 #include "store/backend.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 enum { STMT_SLOTS = 512, MAX_PARAMS = 32 };
+
+/* db_load(): tables gathered at once, and the bytes gathered before they are sent. */
+enum { LOAD_TABLES = 24, LOAD_BATCH_BYTES = 8 << 20 };
 
 /* Type OIDs of pg_type (catalog/pg_type_d.h is a server header). */
 enum { OID_INFER = 0, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
@@ -73,6 +77,13 @@ struct pg_db {
     unsigned next_name;
     int64_t changes;
     struct stmt_slot slots[STMT_SLOTS];
+    /* db_load(): COPY text per table, in the order first loaded into */
+    struct {
+        const struct db_table *table;
+        struct buf rows;
+    } loads[LOAD_TABLES];
+    int n_loads;
+    size_t load_bytes;
 };
 
 /* First line of a libpq message, without its trailing newline, into OUT. */
@@ -281,6 +292,8 @@ pg_close(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
     PQfinish(p->conn); /* the server drops the prepared statements with the session */
+    for (int i = 0; i < p->n_loads; i++)
+        buf_free(&p->loads[i].rows);
     free(p);
 }
 
@@ -453,6 +466,168 @@ note_changes(struct pg_db *p, PGresult *res)
         }
 }
 
+/* ---- db_load(): COPY in batches ---- */
+
+static void
+loads_discard(struct pg_db *p)
+{
+    for (int i = 0; i < p->n_loads; i++)
+        buf_reset(&p->loads[i].rows);
+    p->load_bytes = 0;
+}
+
+/* One table's gathered rows through COPY … FROM STDIN. */
+static enum db_status
+copy_rows(struct pg_db *p, const struct db_table *table, const struct buf *rows)
+{
+    struct buf sql = BUF_INIT;
+    /* plain names only: db_load() checked them */
+    buf_puts(&sql, "COPY ");
+    buf_puts(&sql, table->name);
+    buf_puts(&sql, " (");
+    for (const char *const *c = table->columns; *c; c++) {
+        if (c != table->columns)
+            buf_puts(&sql, ", ");
+        buf_puts(&sql, *c);
+    }
+    buf_puts(&sql, ") FROM STDIN");
+    PGresult *res = PQexec(p->conn, buf_cstr(&sql));
+    enum db_status st;
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        st = status_of(p, res, "load", buf_cstr(&sql));
+        PQclear(res);
+        buf_free(&sql);
+        return st < 0 ? st : DB_HARD_ERROR;
+    }
+    PQclear(res);
+    bool sent =
+        PQputCopyData(p->conn, rows->data, (int)rows->len) == 1 && PQputCopyEnd(p->conn, NULL) == 1;
+    st = DB_NO_ROWS;
+    /* the outcome, then NULL; a failure to send still ends in a result */
+    while ((res = PQgetResult(p->conn))) {
+        enum db_status r = status_of(p, res, "load", buf_cstr(&sql));
+        if (r < 0 && st >= 0)
+            st = r;
+        PQclear(res);
+    }
+    if (!sent && st >= 0) {
+        char msg[300];
+        one_line(msg, sizeof msg, PQerrorMessage(p->conn));
+        log_error("store(pg): load %s: %s", table->name, msg);
+        st = DB_HARD_ERROR;
+    }
+    buf_free(&sql);
+    return st;
+}
+
+/* Send every table's gathered rows, in the order the tables were first
+ * loaded into (parents first). What is not sent after a failure is
+ * dropped: the transaction is lost anyway. */
+static enum db_status
+loads_send(struct pg_db *p)
+{
+    enum db_status st = DB_NO_ROWS;
+    if (!p->load_bytes)
+        return st;
+    for (int i = 0; i < p->n_loads && st >= 0; i++)
+        if (p->loads[i].rows.len)
+            st = copy_rows(p, p->loads[i].table, &p->loads[i].rows);
+    loads_discard(p);
+    return st;
+}
+
+/* VALUE as a field of COPY's text format. */
+static void
+copy_field(struct buf *b, const struct db_param *v)
+{
+    if (param_is_null(v)) {
+        buf_puts(b, "\\N");
+        return;
+    }
+    switch (v->type) {
+    case DB_T_INT64: buf_printf(b, "%lld", (long long)v->i); break;
+    case DB_T_BLOB: {
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *x = v->blob;
+        buf_puts(b, "\\\\x"); /* bytea's \x, its backslash escaped for COPY */
+        for (size_t i = 0; i < v->len; i++) {
+            buf_putc(b, hex[x[i] >> 4]);
+            buf_putc(b, hex[x[i] & 15]);
+        }
+        break;
+    }
+    default: {
+        const char *s = v->text, *run = s;
+        for (; *s; s++) {
+            const char *esc = *s == '\\'   ? "\\\\"
+                              : *s == '\t' ? "\\t"
+                              : *s == '\n' ? "\\n"
+                              : *s == '\r' ? "\\r"
+                                           : NULL;
+            if (esc) {
+                buf_append(b, run, (size_t)(s - run));
+                buf_puts(b, esc);
+                run = s + 1;
+            }
+        }
+        buf_append(b, run, (size_t)(s - run));
+        break;
+    }
+    }
+}
+
+static void
+truncate_to(struct buf *b, size_t len)
+{
+    if (b->data)
+        b->data[b->len = len] = '\0';
+}
+
+static enum db_status
+pg_load(struct db *db, const struct db_table *table, const struct db_param *values)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    int k = 0;
+    while (k < p->n_loads && p->loads[k].table != table)
+        k++;
+    if (k == p->n_loads) {
+        if (k == LOAD_TABLES) {
+            log_error("store(pg): load %s: more than %d tables at once", table->name, LOAD_TABLES);
+            return DB_HARD_ERROR;
+        }
+        p->loads[p->n_loads].table = table;
+        p->loads[p->n_loads++].rows = (struct buf)BUF_INIT;
+    }
+    struct buf *b = &p->loads[k].rows;
+    size_t before = b->len;
+    int n = 0;
+    for (const char *const *c = table->columns; *c; c++, n++) {
+        if (values[n].type == DB_T_END) {
+            log_error("store(pg): load %s: fewer values than columns", table->name);
+            truncate_to(b, before);
+            return DB_HARD_ERROR;
+        }
+        if (n)
+            buf_putc(b, '\t');
+        copy_field(b, &values[n]);
+    }
+    if (values[n].type != DB_T_END) {
+        log_error("store(pg): load %s: more values than columns", table->name);
+        truncate_to(b, before);
+        return DB_HARD_ERROR;
+    }
+    buf_putc(b, '\n');
+    p->load_bytes += b->len - before;
+    return p->load_bytes >= LOAD_BATCH_BYTES ? loads_send(p) : DB_NO_ROWS;
+}
+
+static enum db_status
+pg_load_flush(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    return ready(p) ? loads_send(p) : DB_HARD_ERROR;
+}
+
 /* Prepare (once) and run SQL with PARAMS. The result on success, which the
  * caller clears; NULL with *ST negative on failure. */
 static PGresult *
@@ -460,7 +635,7 @@ run(struct pg_db *p, const char *sql, const struct db_param *params, const char 
     enum db_status *st)
 {
     *st = DB_HARD_ERROR;
-    if (!ready(p))
+    if (!ready(p) || (p->load_bytes && (*st = loads_send(p)) < 0))
         return NULL;
     int n = 0;
     while (params && params[n].type != DB_T_END)
@@ -682,6 +857,9 @@ pg_commit(struct db *db)
         log_error("store(pg): commit without a transaction");
         return DB_HARD_ERROR;
     }
+    enum db_status sent = loads_send(p);
+    if (sent < 0)
+        return sent;
     PGresult *res = PQexec(p->conn, "COMMIT");
     enum db_status st = status_of(p, res, "commit", "COMMIT");
     /* a transaction in which a statement failed ends in ROLLBACK, not an error */
@@ -697,6 +875,7 @@ static void
 pg_rollback(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
+    loads_discard(p);
     if (p->tx_lost) {
         /* the server rolled it back when the connection went; the next call reconnects */
         p->tx_lost = false;
@@ -743,6 +922,10 @@ pg_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
     struct pg_db *p = (struct pg_db *)db;
     if (!ready(p)) {
         snprintf(err, errlen, "postgresql: the connection is lost");
+        return DB_HARD_ERROR;
+    }
+    if (loads_send(p) < 0) {
+        snprintf(err, errlen, "postgresql: loading rows failed");
         return DB_HARD_ERROR;
     }
     PGresult *res = PQexec(p->conn, sql);
@@ -1158,6 +1341,8 @@ const struct db_ops pg_ops = {
     .backup = pg_backup,
     .restore = pg_restore,
     .bulk_mode = pg_bulk_mode,
+    .load = pg_load,
+    .load_flush = pg_load_flush,
     .protect = pg_protect,
     .checkpoint = NULL,
     .unreachable = pg_unreachable,

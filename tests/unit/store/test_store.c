@@ -465,6 +465,135 @@ backup_is_a_consistent_copy(void **state)
     db_close(copy);
 }
 
+/* db_load(): rows arrive whole (every escape, NULL, numbers, bytes), tables
+ * in the order first loaded into, before any query sees them; a refused row
+ * fails the load or the next call, and its transaction rolls back whole. */
+static const char *const load_jc_cols[] = { "id", "name", "created_at", NULL };
+static const struct db_table load_jcs = { "jobcenters", load_jc_cols };
+static const char *const load_client_cols[] = { "id",         "jobcenter_id", "customer_number",
+                                                "first_name", "last_name",    "birth_date",
+                                                "street",     "postcode",     "city",
+                                                "phone",      "created_at",   NULL };
+static const struct db_table load_clients = { "clients", load_client_cols };
+
+static enum db_status
+load_client(struct db *db, int i, const char *jc, const char *street)
+{
+    char id[32], number[32];
+    snprintf(id, sizeof id, "cl_%05d", i);
+    snprintf(number, sizeof number, "%09d", i);
+    const struct db_param p[] = { DB_TEXT(id),
+                                  DB_TEXT(jc),
+                                  DB_TEXT(number),
+                                  DB_TEXT("Ada"),
+                                  DB_TEXT("Tab\there, line\nbreak, cr\r, back\\slash \\N Straße"),
+                                  DB_TEXT("1970-01-01"),
+                                  DB_TEXT(street),
+                                  DB_TEXT("10115"),
+                                  DB_TEXT("Berlin"),
+                                  DB_TEXT(i % 2 ? NULL : "030 1234"),
+                                  DB_INT64(-1700000000000000LL - i),
+                                  DB_PARAM_END };
+    return db_load(db, &load_clients, p);
+}
+
+static void
+loaded_rows_arrive_whole_and_in_order(void **state)
+{
+    struct t *t = *state;
+    enum { N = 3000 };
+    const struct db_param j1[] = { DB_TEXT("jc_1"), DB_TEXT("A"), DB_INT64(1), DB_PARAM_END };
+    const struct db_param j2[] = { DB_TEXT("jc_2"), DB_TEXT("B"), DB_INT64(2), DB_PARAM_END };
+    assert_int_equal(db_load(t->db, &load_jcs, j1), DB_HARD_ERROR); /* only in a transaction */
+    /* 4 KB per row: PostgreSQL sends batches of 8 MB while loading */
+    char *street = malloc(4097);
+    assert_non_null(street);
+    memset(street, 's', 4096);
+    street[4096] = '\0';
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(db_load(t->db, &load_jcs, j1), DB_NO_ROWS);
+    for (int i = 0; i < N; i++) {
+        /* jc_2 comes after clients were loaded, and before its own */
+        if (i == N / 2)
+            assert_int_equal(db_load(t->db, &load_jcs, j2), DB_NO_ROWS);
+        assert_int_equal(load_client(t->db, i, i < N / 2 ? "jc_1" : "jc_2", street), DB_NO_ROWS);
+        if (i == 100) { /* a query sees what was loaded before it */
+            int64_t n = 0;
+            const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+            assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM clients", NULL, c),
+                             DB_ONE_ROW);
+            assert_int_equal(n, 101);
+        }
+    }
+    /* bytes, with a NUL, a backslash and a newline, in a table loaded last */
+    static const char *const user_cols[] = {
+        "id",    "jobcenter_id", "username", "display_name", "password_hash",
+        "roles", "created_at",   NULL
+    };
+    static const struct db_table users = { "users", user_cols };
+    static const char *const token_cols[] = { "digest",       "user_id",    "kind", "created_at",
+                                              "last_seen_at", "expires_at", NULL };
+    static const struct db_table tokens = { "tokens", token_cols };
+    static const unsigned char digest[6] = { 0x00, 0x5c, 0x0a, 0xff, 0x4e, 0x09 };
+    const struct db_param u[] = { DB_TEXT("u_1"), DB_TEXT("jc_1"), DB_TEXT("u1"), DB_TEXT("U"),
+                                  DB_TEXT("x"),   DB_INT64(1),     DB_INT64(1),   DB_PARAM_END };
+    const struct db_param k[] = { DB_BLOB(digest, sizeof digest),
+                                  DB_TEXT("u_1"),
+                                  DB_INT64(1),
+                                  DB_INT64(1),
+                                  DB_INT64(1),
+                                  DB_INT64(2),
+                                  DB_PARAM_END };
+    assert_int_equal(db_load(t->db, &users, u), DB_NO_ROWS);
+    assert_int_equal(db_load(t->db, &tokens, k), DB_NO_ROWS);
+    const struct db_param few[] = { DB_TEXT("jc_3"), DB_PARAM_END };
+    enum db_status st = db_load(t->db, &load_jcs, few);
+    assert_true(st == DB_HARD_ERROR || db_load_flush(t->db) == DB_HARD_ERROR);
+    /* refused before it reached the store: the transaction goes on */
+    assert_int_equal(db_commit(t->db), DB_NO_ROWS);
+
+    int64_t n = 0, created = 0;
+    char *last = NULL, *phone = (char *)"unset", *got_street = NULL;
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM clients", NULL, c), DB_ONE_ROW);
+    assert_int_equal(n, N);
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM jobcenters", NULL, c), DB_ONE_ROW);
+    assert_int_equal(n, 2);
+    const struct db_param p[] = { DB_TEXT("cl_01235"), DB_PARAM_END };
+    const struct db_column row[] = { DB_COL_STR(&last), DB_COL_STR(&phone), DB_COL_STR(&got_street),
+                                     DB_COL_INT64(&created), DB_COL_END };
+    assert_int_equal(db_query_one(t->db,
+                                  "SELECT last_name, phone, street, created_at FROM clients"
+                                  " WHERE id = $1",
+                                  p, row),
+                     DB_ONE_ROW);
+    assert_string_equal(last, "Tab\there, line\nbreak, cr\r, back\\slash \\N Straße");
+    assert_null(phone);
+    assert_string_equal(got_street, street);
+    assert_int_equal(created, -1700000000000000LL - 1235);
+    unsigned char got[16];
+    size_t got_len = 0;
+    const struct db_column b[] = { DB_COL_BLOB(got, sizeof got, &got_len), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT digest FROM tokens", NULL, b), DB_ONE_ROW);
+    assert_int_equal(got_len, sizeof digest);
+    assert_memory_equal(got, digest, sizeof digest);
+
+    /* a refused row: a customer number taken; nothing of its transaction stays */
+    assert_true(db_begin(t->db, true) >= 0);
+    st = DB_NO_ROWS;
+    for (int i = N; i < N + 10 && st >= 0; i++)
+        st = load_client(t->db, i, "jc_1", "x");
+    if (st >= 0)
+        st = load_client(t->db, 7, "jc_1", "x"); /* cl_00007 again */
+    if (st >= 0)
+        st = db_commit(t->db);
+    assert_int_equal(st, DB_CONSTRAINT);
+    db_rollback(t->db);
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM clients", NULL, c), DB_ONE_ROW);
+    assert_int_equal(n, N);
+    free(street);
+}
+
 int
 main(void)
 {
@@ -511,6 +640,7 @@ main(void)
         cmocka_unit_test_setup_teardown(sync_and_inline_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(checkpointer_keeps_the_log_short, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_is_a_consistent_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(loaded_rows_arrive_whole_and_in_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
