@@ -1089,7 +1089,8 @@ cmd_demo(int argc, char **argv)
     d.now = date_to_days(demo_today) * 86400 * 1000000 + 8 * 3600 * 1000000LL;
     db_bulk_mode(db);
     int64_t wl_rows = 0, wl_wrong = 0;
-    bool ok = db_begin(db, true) >= 0 && add_staff(&d) && add_clients(&d) &&
+    bool ok = db_begin(db, true) >= 0 && db_load_defer_foreign_keys(db) >= 0 && add_staff(&d) &&
+              add_clients(&d) &&
               worklist_reconcile(db, WORKLIST_FILL, &wl_rows, &wl_wrong) == CORE_OK;
     if (ok) {
         struct arena arena = ARENA_INIT;

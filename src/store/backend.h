@@ -30,6 +30,7 @@ struct db_ops {
     enum db_status (*load)(struct db *db, const struct db_table *table,
                            const struct db_param *values);
     enum db_status (*load_flush)(struct db *db);
+    enum db_status (*defer_foreign_keys)(struct db *db); /* NULL: nothing to defer */
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
     enum db_status (*checkpoint)(struct db *db);

@@ -376,6 +376,16 @@ db_load_flush(struct db *db)
     return db->ops->load_flush ? db->ops->load_flush(db) : DB_NO_ROWS;
 }
 
+enum db_status
+db_load_defer_foreign_keys(struct db *db)
+{
+    if (!db->ops->in_transaction(db)) {
+        log_error("store: db_load_defer_foreign_keys outside a transaction");
+        return DB_HARD_ERROR;
+    }
+    return db->ops->defer_foreign_keys ? db->ops->defer_foreign_keys(db) : DB_NO_ROWS;
+}
+
 void
 db_bulk_mode(struct db *db)
 {

@@ -194,6 +194,13 @@ struct db_table {
 enum db_status db_load(struct db *db, const struct db_table *table, const struct db_param *values);
 /* Send what db_load() gathered; a no-op for SQLite. */
 enum db_status db_load_flush(struct db *db);
+/* For loading into an empty store, inside the loading write transaction:
+ * foreign keys are checked once for all rows at db_commit() instead of row
+ * by row. PostgreSQL drops them now and adds them again before the commit,
+ * which checks every row (a violation fails the commit, and the rollback
+ * restores them); until then the transaction holds every table with a
+ * foreign key exclusively. A no-op for SQLite. */
+enum db_status db_load_defer_foreign_keys(struct db *db);
 
 /* How long a connection opened from now on waits for a lock (SQLite). */
 void db_set_busy_timeout(unsigned ms);

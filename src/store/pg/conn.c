@@ -84,6 +84,9 @@ struct pg_db {
     } loads[LOAD_TABLES];
     int n_loads;
     size_t load_bytes;
+    /* db_load_defer_foreign_keys(): the ALTER TABLE … ADD CONSTRAINT to run before COMMIT */
+    char **fk_adds;
+    size_t n_fk_adds;
 };
 
 /* First line of a libpq message, without its trailing newline, into OUT. */
@@ -287,6 +290,8 @@ pg_open(const char *url, bool writer, char *err, size_t errlen)
     return &p->base;
 }
 
+static void fk_forget(struct pg_db *p);
+
 static void
 pg_close(struct db *db)
 {
@@ -294,6 +299,7 @@ pg_close(struct db *db)
     PQfinish(p->conn); /* the server drops the prepared statements with the session */
     for (int i = 0; i < p->n_loads; i++)
         buf_free(&p->loads[i].rows);
+    fk_forget(p);
     free(p);
 }
 
@@ -621,6 +627,89 @@ pg_load(struct db *db, const struct db_table *table, const struct db_param *valu
     return p->load_bytes >= LOAD_BATCH_BYTES ? loads_send(p) : DB_NO_ROWS;
 }
 
+static void
+fk_forget(struct pg_db *p)
+{
+    for (size_t i = 0; i < p->n_fk_adds; i++)
+        free(p->fk_adds[i]);
+    free(p->fk_adds);
+    p->fk_adds = NULL;
+    p->n_fk_adds = 0;
+}
+
+/* ALTER TABLE REL (regclass text: quoted where needed) VERB CONSTRAINT NAME [DEF]. */
+static char *
+fk_statement(struct pg_db *p, const char *rel, const char *verb, const char *name, const char *def)
+{
+    char *quoted = PQescapeIdentifier(p->conn, name, strlen(name));
+    if (!quoted)
+        return NULL;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "ALTER TABLE ");
+    buf_puts(&b, rel);
+    buf_puts(&b, verb);
+    buf_puts(&b, quoted);
+    if (def) {
+        buf_putc(&b, ' ');
+        buf_puts(&b, def);
+    }
+    PQfreemem(quoted);
+    return buf_steal(&b);
+}
+
+static enum db_status
+pg_defer_foreign_keys(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    static const char list[] =
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+        " WHERE c.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+        " ORDER BY 1, 2";
+    if (!ready(p))
+        return DB_HARD_ERROR;
+    if (p->n_fk_adds) {
+        log_error("store(pg): foreign keys are deferred already");
+        return DB_HARD_ERROR;
+    }
+    PGresult *res = PQexec(p->conn, list);
+    enum db_status st = status_of(p, res, "defer foreign keys", list);
+    int n = st >= 0 ? PQntuples(res) : 0;
+    if (n && !(p->fk_adds = calloc((size_t)n, sizeof *p->fk_adds)))
+        st = DB_HARD_ERROR;
+    for (int i = 0; st >= 0 && i < n; i++) {
+        const char *rel = PQgetvalue(res, i, 0), *name = PQgetvalue(res, i, 1);
+        char *drop = fk_statement(p, rel, " DROP CONSTRAINT ", name, NULL);
+        char *add = fk_statement(p, rel, " ADD CONSTRAINT ", name, PQgetvalue(res, i, 2));
+        if (!drop || !add) {
+            free(drop);
+            free(add);
+            st = DB_HARD_ERROR;
+            break;
+        }
+        p->fk_adds[p->n_fk_adds++] = add;
+        st = simple(p, drop, "defer foreign keys");
+        free(drop);
+    }
+    PQclear(res);
+    if (st < 0)
+        fk_forget(p); /* the caller rolls back, which restores what was dropped */
+    else
+        log_info("store(pg): %zu foreign keys are checked at commit", p->n_fk_adds);
+    return st;
+}
+
+/* Before COMMIT: add the deferred foreign keys again, which checks every row. */
+static enum db_status
+fk_restore(struct pg_db *p)
+{
+    enum db_status st = DB_NO_ROWS;
+    for (size_t i = 0; st >= 0 && i < p->n_fk_adds; i++)
+        st = simple(p, p->fk_adds[i], "check foreign keys");
+    fk_forget(p);
+    return st;
+}
+
 static enum db_status
 pg_load_flush(struct db *db)
 {
@@ -858,6 +947,8 @@ pg_commit(struct db *db)
         return DB_HARD_ERROR;
     }
     enum db_status sent = loads_send(p);
+    if (sent >= 0 && p->n_fk_adds)
+        sent = fk_restore(p);
     if (sent < 0)
         return sent;
     PGresult *res = PQexec(p->conn, "COMMIT");
@@ -876,6 +967,7 @@ pg_rollback(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
     loads_discard(p);
+    fk_forget(p); /* the rollback restores them */
     if (p->tx_lost) {
         /* the server rolled it back when the connection went; the next call reconnects */
         p->tx_lost = false;
@@ -1343,6 +1435,7 @@ const struct db_ops pg_ops = {
     .bulk_mode = pg_bulk_mode,
     .load = pg_load,
     .load_flush = pg_load_flush,
+    .defer_foreign_keys = pg_defer_foreign_keys,
     .protect = pg_protect,
     .checkpoint = NULL,
     .unreachable = pg_unreachable,

@@ -594,6 +594,52 @@ loaded_rows_arrive_whole_and_in_order(void **state)
     free(street);
 }
 
+/* db_load_defer_foreign_keys(): checked at commit, all of them, and still
+ * there afterwards, whether the commit went through or not. */
+static void
+deferred_foreign_keys_are_checked_at_commit(void **state)
+{
+    struct t *t = *state;
+    const struct db_param j1[] = { DB_TEXT("jc_1"), DB_TEXT("A"), DB_INT64(1), DB_PARAM_END };
+    assert_int_equal(db_load_defer_foreign_keys(t->db), DB_HARD_ERROR); /* only in a transaction */
+    /* a client of a Jobcenter that never comes: refused, at the latest by the commit */
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(db_load_defer_foreign_keys(t->db), DB_NO_ROWS);
+    assert_int_equal(db_load(t->db, &load_jcs, j1), DB_NO_ROWS);
+    enum db_status st = load_client(t->db, 1, "jc_none", "x");
+    if (st >= 0)
+        st = db_commit(t->db);
+    assert_int_equal(st, DB_CONSTRAINT);
+    db_rollback(t->db);
+    int64_t n = -1;
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM jobcenters", NULL, c), DB_ONE_ROW);
+    assert_int_equal(n, 0);
+    /* the keys are back after the rollback */
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(load_client(t->db, 1, "jc_none", "x") >= 0 ? db_load_flush(t->db)
+                                                                : DB_CONSTRAINT,
+                     DB_CONSTRAINT);
+    db_rollback(t->db);
+    if (on_postgresql()) {
+        /* deferred, children may come before their parents */
+        assert_true(db_begin(t->db, true) >= 0);
+        assert_int_equal(db_load_defer_foreign_keys(t->db), DB_NO_ROWS);
+        assert_int_equal(load_client(t->db, 1, "jc_1", "x"), DB_NO_ROWS);
+        assert_int_equal(db_load_flush(t->db), DB_NO_ROWS);
+        assert_int_equal(db_load(t->db, &load_jcs, j1), DB_NO_ROWS);
+        assert_int_equal(db_commit(t->db), DB_NO_ROWS);
+        assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM clients", NULL, c), DB_ONE_ROW);
+        assert_int_equal(n, 1);
+    }
+    /* and after a commit */
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(load_client(t->db, 2, "jc_none", "x") >= 0 ? db_load_flush(t->db)
+                                                                : DB_CONSTRAINT,
+                     DB_CONSTRAINT);
+    db_rollback(t->db);
+}
+
 int
 main(void)
 {
@@ -641,6 +687,8 @@ main(void)
         cmocka_unit_test_setup_teardown(checkpointer_keeps_the_log_short, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_is_a_consistent_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(loaded_rows_arrive_whole_and_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(deferred_foreign_keys_are_checked_at_commit, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
