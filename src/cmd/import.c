@@ -760,13 +760,8 @@ run_rows(struct import *im)
         perror("lotse: cannot read the file from its start");
         return false;
     }
-    /* PostgreSQL plans a prepared statement once for all parameters after a few
-       runs. In a new store those first runs see empty tables, and the plans they
-       give (scan a Jobcenter's clients for a customer number) turn quadratic
-       while this one transaction fills the tables, which autovacuum cannot
-       analyze before the commit: plan each query for its values instead. */
-    if (strcmp(db_backend(im->db), "postgresql") == 0 &&
-        db_exec(im->db, "SET LOCAL plan_cache_mode = force_custom_plan", NULL) < 0)
+    /* this one transaction fills the tables it also reads (store.h) */
+    if (db_plan_each_call(im->db) < 0)
         return false;
     struct arena a = ARENA_INIT;
     db_set_arena(im->db, &a);

@@ -31,6 +31,7 @@ struct db_ops {
                            const struct db_param *values);
     enum db_status (*load_flush)(struct db *db);
     enum db_status (*defer_foreign_keys)(struct db *db); /* NULL: nothing to defer */
+    enum db_status (*plan_each_call)(struct db *db);     /* NULL: nothing to change */
     void (*protect)(struct db *db);
     /* Copy what the WAL holds back into the files without blocking anyone; NULL as above. */
     enum db_status (*checkpoint)(struct db *db);

@@ -386,6 +386,16 @@ db_load_defer_foreign_keys(struct db *db)
     return db->ops->defer_foreign_keys ? db->ops->defer_foreign_keys(db) : DB_NO_ROWS;
 }
 
+enum db_status
+db_plan_each_call(struct db *db)
+{
+    if (!db->ops->in_transaction(db)) {
+        log_error("store: db_plan_each_call outside a transaction");
+        return DB_HARD_ERROR;
+    }
+    return db->ops->plan_each_call ? db->ops->plan_each_call(db) : DB_NO_ROWS;
+}
+
 void
 db_bulk_mode(struct db *db)
 {

@@ -202,6 +202,16 @@ enum db_status db_load_flush(struct db *db);
  * foreign key exclusively. A no-op for SQLite. */
 enum db_status db_load_defer_foreign_keys(struct db *db);
 
+/* For the rest of the current transaction, plan every statement for the
+ * values it runs with. For a transaction that fills tables it also reads
+ * (`lotse import`): PostgreSQL plans a prepared statement once for all
+ * values after a few runs; in a new store those runs see empty tables, and
+ * the plan they give (scan a Jobcenter's clients for a customer number)
+ * turns quadratic while the transaction fills them, which autovacuum
+ * cannot analyze before the commit. A no-op for SQLite, which plans each
+ * statement once and does not change it (its plans use the indexes). */
+enum db_status db_plan_each_call(struct db *db);
+
 /* How long a connection opened from now on waits for a lock (SQLite). */
 void db_set_busy_timeout(unsigned ms);
 

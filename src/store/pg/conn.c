@@ -1401,6 +1401,14 @@ pg_bulk_mode(struct db *db)
         simple(p, "SET synchronous_commit = off", "bulk mode");
 }
 
+static enum db_status
+pg_plan_each_call(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    return ready(p) ? simple(p, "SET LOCAL plan_cache_mode = force_custom_plan", "plan each call")
+                    : DB_HARD_ERROR;
+}
+
 /* PostgreSQL cannot refuse DDL to one session of a role that may do it, so
  * there is nothing to switch here: the deployment's role for serving must
  * lack DDL rights (no CREATE on the schemas, not the tables' owner), and
@@ -1436,6 +1444,7 @@ const struct db_ops pg_ops = {
     .load = pg_load,
     .load_flush = pg_load_flush,
     .defer_foreign_keys = pg_defer_foreign_keys,
+    .plan_each_call = pg_plan_each_call,
     .protect = pg_protect,
     .checkpoint = NULL,
     .unreachable = pg_unreachable,
