@@ -1,8 +1,7 @@
 /*
  * core/auth.c — sign-in, tokens, sessions and the guessing brake; see auth.h.
- * The brake lives in memory: it protects one server process. (Several app
- * servers over PostgreSQL will each keep their own, which multiplies the
- * allowance by the number of servers; acceptable, and noted for that issue.)
+ * The brake's counters live in the store, so that several app servers over
+ * one PostgreSQL database share them.
  */
 #include "core/auth.h"
 
@@ -10,6 +9,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -39,32 +39,36 @@ auth_get_limits(void)
 }
 
 /* ---- the brake ----
- * A fixed table of counters, keyed by a keyed BLAKE2b digest (the key is
- * random per process, so nobody can choose names that collide with a
- * victim's slot). An attempt is counted when it starts (in flight), not when
- * its slow password check ends, so a burst of parallel guesses cannot slip
- * past the limit. A live slot is never evicted; when the table is crowded,
- * new keys are refused (429) rather than resetting someone else's count. */
+ * Counters in the store (migration 0004), so that all servers of one store
+ * count the same attempts: alternating between two servers must not double
+ * anyone's allowance. The writes run in write jobs, which the writer
+ * serialises (with PostgreSQL across servers too, by the writers' advisory
+ * lock), so reading a counter, checking it and counting the attempt cannot
+ * interleave with another attempt's.
+ *
+ * Counters are found by a keyed BLAKE2b digest (16 bytes) of "user" or "addr"
+ * and the user name or address, never by the name or address itself. The key
+ * is in the store (one row, made by the first server that needs it), the same
+ * for every server; it is loaded once at start-up. An attempt is counted when
+ * it starts, as a failure until its outcome is known (IN_FLIGHT says how many
+ * of the counted attempts are still being checked), so that a burst of
+ * parallel guesses cannot slip past the limit, and an attempt whose server
+ * dies before the outcome stays counted as a failure until its window ends. */
 
-enum { SLOTS = 8192, PROBES = 32 };
+static unsigned char brake_key[BRAKE_KEY_BYTES];
+static bool brake_key_loaded;
 
-struct counter {
-    unsigned char key[16];
-    int64_t window_start;
-    unsigned failures;
-    unsigned in_flight;
-    bool used;
-};
-
-static struct counter counters[SLOTS];
-static pthread_mutex_t counters_mu = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char table_key[crypto_generichash_KEYBYTES];
-static pthread_once_t table_key_once = PTHREAD_ONCE_INIT;
-
-static void
-make_table_key(void)
+enum core_result
+auth_brake_key_load(struct db *db)
 {
-    randombytes_buf(table_key, sizeof table_key);
+    unsigned char fresh[BRAKE_KEY_BYTES];
+    random_bytes(fresh, sizeof fresh);
+    enum db_status st = db_brake_key_insert(db, fresh, db_now_us());
+    sodium_memzero(fresh, sizeof fresh);
+    if (st >= 0)
+        st = db_brake_key(db, brake_key); /* ours, or the one another server made first */
+    brake_key_loaded = st == DB_ONE_ROW;
+    return brake_key_loaded ? CORE_OK : CORE_ERROR;
 }
 
 /* IPv6 addresses count per /64: one subscriber usually holds a whole /64. */
@@ -80,128 +84,117 @@ address_key(const char *address, char out[64])
 }
 
 static void
-key_of(const char *kind, const char *value, unsigned char out[16])
+key_of(const char *kind, const char *value, unsigned char out[BRAKE_DIGEST_BYTES])
 {
-    pthread_once(&table_key_once, make_table_key);
+    if (!brake_key_loaded)
+        abort(); /* auth_brake_key_load() runs at start-up, before any sign-in */
     crypto_generichash_state st;
-    crypto_generichash_init(&st, table_key, sizeof table_key, 16);
+    crypto_generichash_init(&st, brake_key, sizeof brake_key, BRAKE_DIGEST_BYTES);
     crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
     crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
-    crypto_generichash_final(&st, out, 16);
+    crypto_generichash_final(&st, out, BRAKE_DIGEST_BYTES);
 }
 
-static bool
-live(const struct counter *c, int64_t now_s)
+void
+auth_attempt_prepare(struct auth_attempt *a, const char *username, const char *address)
 {
-    return c->used &&
-           (c->in_flight > 0 || now_s - c->window_start < (int64_t)limits.window_seconds);
+    char akey[64];
+    address_key(address, akey);
+    key_of("user", username ? username : "", a->user);
+    key_of("addr", akey, a->addr);
+    a->user_window = a->addr_window = 0;
 }
 
-/* The slot for KEY, or a free one taken for it when CREATE; NULL when the
- * neighbourhood is full of live counters. */
-static struct counter *
-slot_for(const unsigned char key[16], int64_t now_s, bool create)
+static int64_t
+window_us(void)
 {
-    unsigned h = ((unsigned)key[0] | (unsigned)key[1] << 8 | (unsigned)key[2] << 16) % SLOTS;
-    struct counter *free_slot = NULL;
-    for (int probe = 0; probe < PROBES; probe++) {
-        struct counter *c = &counters[(h + (unsigned)probe) % SLOTS];
-        if (c->used && memcmp(c->key, key, 16) == 0) {
-            if (!live(c, now_s)) { /* an old window: start a new one */
-                c->failures = 0;
-                c->window_start = now_s;
-            }
-            return c;
-        }
-        if (!live(c, now_s) && !free_slot)
-            free_slot = c;
+    return (int64_t)limits.window_seconds * 1000000;
+}
+
+/* The counter of DIGEST as it stands at NOW: a new window when there is
+ * none or its window has ended. */
+static enum db_status
+counter_now(struct db *db, const unsigned char *digest, int64_t now, struct brake_row *row)
+{
+    enum db_status st = db_brake_get(db, digest, row);
+    if (st < 0)
+        return st;
+    if (st == DB_NO_ROWS || now - row->window_start >= window_us()) {
+        row->window_start = now;
+        row->attempts = row->in_flight = 0;
     }
-    if (!create || !free_slot)
-        return NULL;
-    memcpy(free_slot->key, key, 16);
-    free_slot->used = true;
-    free_slot->failures = 0;
-    free_slot->in_flight = 0;
-    free_slot->window_start = now_s;
-    return free_slot;
+    return DB_NO_ROWS;
 }
 
+/* Seconds until ROW's window ends, at least 1 and at most the window. */
 static unsigned
-left_in_window(const struct counter *c, int64_t now_s)
+left_in_window(const struct brake_row *row, int64_t now)
 {
-    int64_t left = c->window_start + (int64_t)limits.window_seconds - now_s;
-    return left > 0 ? (unsigned)left : 1;
+    int64_t left = (row->window_start + window_us() - now + 999999) / 1000000;
+    if (left < 1)
+        return 1;
+    return left > (int64_t)limits.window_seconds ? limits.window_seconds : (unsigned)left;
 }
 
-bool
-auth_attempt_begin(const char *username, const char *address, int64_t now_s, unsigned *retry_after)
+enum core_result
+auth_attempt_begin(struct core_ctx *ctx, struct auth_attempt *a, unsigned *retry_after)
 {
-    unsigned char ku[16], ka[16];
-    char akey[64];
-    address_key(address, akey);
-    key_of("user", username ? username : "", ku);
-    key_of("addr", akey, ka);
+    struct brake_row u, ad;
+    int64_t now = ctx->now_us;
     *retry_after = 0;
-    pthread_mutex_lock(&counters_mu);
-    struct counter *cu = slot_for(ku, now_s, true);
-    struct counter *ca = slot_for(ka, now_s, true);
-    bool ok = cu && ca;
-    if (!ok) {
-        *retry_after = 60; /* the table is crowded with live counters: an attack */
-    } else {
-        /* the address gets ten times the allowance: offices share addresses */
-        if (cu->failures + cu->in_flight >= limits.max_failures) {
-            ok = false;
-            *retry_after = left_in_window(cu, now_s);
-        }
-        if (ca->failures + ca->in_flight >= limits.max_failures * 10) {
-            ok = false;
-            unsigned left = left_in_window(ca, now_s);
-            if (left > *retry_after)
-                *retry_after = left;
-        }
-        if (ok) {
-            cu->in_flight++;
-            ca->in_flight++;
-        }
+    if (counter_now(ctx->db, a->user, now, &u) < 0 || counter_now(ctx->db, a->addr, now, &ad) < 0)
+        return CORE_ERROR;
+    bool ok = true;
+    if (u.attempts >= (int64_t)limits.max_failures) {
+        ok = false;
+        *retry_after = left_in_window(&u, now);
     }
-    pthread_mutex_unlock(&counters_mu);
-    return ok;
+    /* the address gets ten times the allowance: offices share addresses */
+    if (ad.attempts >= (int64_t)limits.max_failures * 10) {
+        ok = false;
+        unsigned left = left_in_window(&ad, now);
+        if (left > *retry_after)
+            *retry_after = left;
+    }
+    if (!ok)
+        return CORE_TOO_MANY; /* not counted: nothing is written */
+    u.attempts++, u.in_flight++;
+    ad.attempts++, ad.in_flight++;
+    if (db_brake_put(ctx->db, a->user, &u) < 0 || db_brake_put(ctx->db, a->addr, &ad) < 0)
+        return CORE_ERROR;
+    a->user_window = u.window_start;
+    a->addr_window = ad.window_start;
+    return CORE_OK;
 }
 
-void
-auth_attempt_end(const char *username, const char *address, enum attempt_outcome outcome,
-                 int64_t now_s)
+/* The outcome of an attempt for one counter, if that counter is still in
+ * the window the attempt was counted in. */
+static enum db_status
+end_one(struct db *db, const unsigned char *digest, int64_t window, bool is_user,
+        enum attempt_outcome outcome)
 {
-    unsigned char ku[16], ka[16];
-    char akey[64];
-    address_key(address, akey);
-    key_of("user", username ? username : "", ku);
-    key_of("addr", akey, ka);
-    pthread_mutex_lock(&counters_mu);
-    struct counter *cu = slot_for(ku, now_s, false), *ca = slot_for(ka, now_s, false);
-    if (cu && cu->in_flight)
-        cu->in_flight--;
-    if (ca && ca->in_flight)
-        ca->in_flight--;
-    if (outcome == ATTEMPT_SUCCEEDED) {
-        if (cu && !cu->in_flight)
-            cu->used = false; /* a correct password clears the name's count */
-    } else if (outcome == ATTEMPT_FAILED) {
-        if (cu)
-            cu->failures++;
-        if (ca)
-            ca->failures++;
-    }
-    pthread_mutex_unlock(&counters_mu);
+    struct brake_row row;
+    enum db_status st = db_brake_get(db, digest, &row);
+    if (st <= 0 || row.window_start != window)
+        return st < 0 ? st : DB_NO_ROWS; /* that window has ended: nothing to settle */
+    if (row.in_flight > 0)
+        row.in_flight--;
+    if (outcome == ATTEMPT_SUCCEEDED && is_user)
+        row.attempts = row.in_flight; /* a correct password clears the name's failures */
+    else if (outcome != ATTEMPT_FAILED && row.attempts > 0)
+        row.attempts--; /* not a failure after all */
+    if (row.attempts == 0)
+        return db_brake_delete(db, digest);
+    return db_brake_put(db, digest, &row);
 }
 
-void
-auth_reset_throttle(void)
+enum core_result
+auth_attempt_end(struct core_ctx *ctx, const struct auth_attempt *a, enum attempt_outcome outcome)
 {
-    pthread_mutex_lock(&counters_mu);
-    memset(counters, 0, sizeof counters);
-    pthread_mutex_unlock(&counters_mu);
+    if (end_one(ctx->db, a->user, a->user_window, true, outcome) < 0 ||
+        end_one(ctx->db, a->addr, a->addr_window, false, outcome) < 0)
+        return CORE_ERROR;
+    return CORE_OK;
 }
 
 /* ---- passwords and tokens ---- */

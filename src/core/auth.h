@@ -1,7 +1,8 @@
 /*
  * core/auth.h — who is calling: sign-in with a password, API tokens and
  * browser sessions (both random secrets stored only as BLAKE2b digests), and
- * the brake on guessing (per user name and per address). No HTTP here: the
+ * the brake on guessing (per user name and per address, counted in the
+ * store). No HTTP here: the
  * HTTP layer reads the header or cookie and asks auth_resolve().
  */
 #ifndef LOTSE_CORE_AUTH_H
@@ -30,18 +31,37 @@ struct auth_limits {
 void auth_configure(const struct auth_limits *limits);
 const struct auth_limits *auth_get_limits(void);
 
-/* The guessing brake. Call auth_attempt_begin() before checking a password:
- * false (with *RETRY_AFTER seconds) while USERNAME or ADDRESS (IPv6 per /64)
- * has used up its attempts in the window — attempts still being checked
- * count too. Every true must be followed by auth_attempt_end() with the
- * outcome. */
-bool auth_attempt_begin(const char *username, const char *address, int64_t now_s,
-                        unsigned *retry_after);
+/* The guessing brake, per user name and per address (IPv6 per /64), with
+ * its counters in the store so that every server of one store shares them
+ * (core/auth.c says how). The address gets ten times the allowance.
+ *
+ * Load the key of the counters' digests (write job body, once at start-up,
+ * before any attempt): the store's, made now if it has none yet. */
+enum core_result auth_brake_key_load(struct db *db);
+
+/* One sign-in attempt: the digests of its user name and address, and the
+ * windows it was counted in. */
+struct auth_attempt {
+    unsigned char user[BRAKE_DIGEST_BYTES], addr[BRAKE_DIGEST_BYTES];
+    int64_t user_window, addr_window;
+};
+/* Fill A for USERNAME and ADDRESS (either may be NULL). */
+void auth_attempt_prepare(struct auth_attempt *a, const char *username, const char *address);
+/* Write job body, before the password is checked: count attempt A at
+ * CTX->now_us. CORE_OK: go on, and end it with auth_attempt_end() (in a
+ * later write job). CORE_TOO_MANY with *RETRY_AFTER (seconds) while the user
+ * name or the address has used up its attempts in the window (attempts still
+ * being checked count too); such an attempt is not counted. CORE_ERROR when
+ * the store fails. */
+enum core_result auth_attempt_begin(struct core_ctx *ctx, struct auth_attempt *a,
+                                    unsigned *retry_after);
 enum attempt_outcome { ATTEMPT_FAILED, ATTEMPT_SUCCEEDED, ATTEMPT_NOT_CHECKED };
-void auth_attempt_end(const char *username, const char *address, enum attempt_outcome outcome,
-                      int64_t now_s);
-/* Forget every counter (tests). */
-void auth_reset_throttle(void);
+/* Write job body: the outcome of attempt A. A failure stays counted until
+ * its window ends; a success clears the user name's failures; an attempt
+ * that was not checked (the store failed) is taken back. An attempt that is
+ * never ended counts as a failure. */
+enum core_result auth_attempt_end(struct core_ctx *ctx, const struct auth_attempt *a,
+                                  enum attempt_outcome outcome);
 
 /* Check a sign-in against the user row (slow: argon2id; run off the request
  * threads). USER may be NULL (unknown name): the same work is done, then

@@ -701,6 +701,14 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("mhd: %s", msg);
 }
 
+/* On the writer, at start-up. */
+static enum job_result
+load_brake_key(struct db *db, void *arg)
+{
+    (void)arg;
+    return auth_brake_key_load(db) == CORE_OK ? JOB_KEEP : JOB_FAILED;
+}
+
 int
 server_run(const struct server_setup *setup)
 {
@@ -767,6 +775,16 @@ server_run(const struct server_setup *setup)
         writer_start(cfg->db_url, cfg->audit_batch_max, cfg->audit_linger_us, err, sizeof err);
     if (!srv.writer) {
         log_error("store: %s", err);
+        pages_free();
+        return 1;
+    }
+    /* the key of the sign-in brake's digests, before any sign-in */
+    bool key_committed = false;
+    if (writer_run_sync(srv.writer, load_brake_key, NULL, &key_committed) != JOB_KEEP ||
+        !key_committed) {
+        log_error("store: cannot load or make the sign-in brake's key");
+        writer_stop(srv.writer);
+        writer_free(srv.writer);
         pages_free();
         return 1;
     }

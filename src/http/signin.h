@@ -21,6 +21,7 @@ struct signin {
     char csrf[44];
     int64_t expires_us;
     /* internal */
+    struct auth_attempt attempt;
     struct user_row user;
     bool found, ok, rehash;
     char new_hash[128];
@@ -30,8 +31,7 @@ struct signin {
 
 /* Start signing in with S (in the request arena; USERNAME and PASSWORD
  * borrowed for the request). THEN runs with req->deferred_arg == S when the
- * outcome is known; it may also run synchronously (brake, store failure),
- * in which case signin_start returns THEN's result. */
+ * outcome is known, after every write of the attempt is committed. */
 enum http_result signin_start(struct request *req, struct signin *s,
                               enum http_result (*then)(struct request *req));
 

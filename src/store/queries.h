@@ -343,6 +343,7 @@ enum db_status db_rule_set(struct db *db, const char *jobcenter_id, const char *
 /* ---- one header per resource of the case's content ---- */
 #include "store/assessments.h"
 #include "store/appointments.h"
+#include "store/brake.h"
 #include "store/notes.h"
 #include "store/plans.h"
 

@@ -6,7 +6,8 @@
  * leaves exactly one audit entry.
  *
  * The server runs with session.login_max_failures=3, so the brake is
- * reached quickly; it is tried on an1, whom no other test here needs.
+ * reached quickly; it is tried on an1 and av1, whom no other test here
+ * needs.
  * Wrong passwords in this file stay far below the address allowance
  * (ten times the user's).
  */
@@ -234,9 +235,43 @@ repeated_failures_are_429_with_retry_after(void **state)
     assert_null(json_object_get(r->json, "token"));
     h_free(r);
     EXPECT_NOTHING_STORED(h, &before);
+    /* counted in the store, under digests of 16 bytes: an1's counter holds
+       the three failures, none in flight (the refused attempts not counted) */
+    assert_true(
+        h_count(h, "SELECT count(*) FROM signin_brake WHERE attempts = 3 AND in_flight = 0") >= 1);
+    assert_int_equal(
+        h_count(h, h_on_postgresql()
+                       ? "SELECT count(*) FROM signin_brake WHERE octet_length(digest) <> 16"
+                       : "SELECT count(*) FROM signin_brake WHERE length(digest) <> 16"),
+        0);
     /* the brake is per user: others still sign in from the same address */
     r = sign_in(h, "dpo1", H_PASSWORD);
     EXPECT_STATUS(r, 201);
+    h_free(r);
+}
+
+/* Two failures, then the right password: the name's count starts again, so
+ * three more failures are 401 before the brake holds (without the clearing,
+ * the second of them would be 429). */
+static void
+a_correct_password_clears_the_names_failures(void **state)
+{
+    struct harness *h = *state;
+    for (int i = 0; i < 2; i++) {
+        struct h_resp *r = sign_in(h, "av1", "wrong password before");
+        EXPECT_PROBLEM(r, 401, NULL);
+        h_free(r);
+    }
+    struct h_resp *r = sign_in(h, "av1", H_PASSWORD);
+    EXPECT_STATUS(r, 201);
+    h_free(r);
+    for (int i = 0; i < 3; i++) {
+        r = sign_in(h, "av1", "wrong password after");
+        EXPECT_PROBLEM(r, 401, NULL);
+        h_free(r);
+    }
+    r = sign_in(h, "av1", "wrong password after");
+    EXPECT_PROBLEM(r, 429, NULL);
     h_free(r);
 }
 
@@ -412,6 +447,7 @@ main(void)
         cmocka_unit_test(missing_or_bad_token_is_401),
         cmocka_unit_test(revoked_token_is_401_afterwards),
         cmocka_unit_test(repeated_failures_are_429_with_retry_after),
+        cmocka_unit_test(a_correct_password_clears_the_names_failures),
         cmocka_unit_test(me_describes_the_caller),
         cmocka_unit_test(admin_creates_users_without_exposing_the_password),
         cmocka_unit_test(user_records_for_admin_and_own_team_lead_only),

@@ -5,6 +5,8 @@
  * behave, the writer commits groups, rolls back only a refused job and
  * answers only after the commit, protected connections refuse DDL, and (on
  * SQLite) backups are consistent and the checkpointer keeps the log short.
+ * Also what core/ builds on the store per backend: the sign-in brake's
+ * counters (core/auth.c).
  *
  * LOTSE_TEST_DB=sqlite (the default): each test on a fresh file under /tmp.
  * LOTSE_TEST_DB=postgresql: each test on a fresh database of the server at
@@ -25,8 +27,11 @@
 
 #include <cmocka.h>
 
+#include <sodium.h>
+
 #include "store/queries.h"
 #include "store/store.h"
+#include "core/auth.h"
 #include "core/writer.h"
 #include "util/arena.h"
 
@@ -640,6 +645,236 @@ deferred_foreign_keys_are_checked_at_commit(void **state)
     db_rollback(t->db);
 }
 
+/* ---- the sign-in brake (core/auth.c) on this backend ---- */
+
+static const struct auth_limits brake_limits = { 3, 60, 30, 12, 24 };
+enum { BRAKE_T0 = 1700000000 };
+#define AT(seconds) (((int64_t)BRAKE_T0 + (seconds)) * 1000000)
+
+static void
+brake_setup(struct t *t)
+{
+    auth_configure(&brake_limits);
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(auth_brake_key_load(t->db), CORE_OK);
+    assert_true(db_commit(t->db) >= 0);
+}
+
+/* Each in a write transaction of its own, as the writer runs them. */
+static enum core_result
+attempt_begin(struct t *t, struct auth_attempt *a, int64_t now, unsigned *retry_after)
+{
+    struct core_ctx ctx = { .db = t->db, .arena = &t->arena, .in_write = true, .now_us = now };
+    unsigned ignored;
+    assert_true(db_begin(t->db, true) >= 0);
+    enum core_result r = auth_attempt_begin(&ctx, a, retry_after ? retry_after : &ignored);
+    assert_true(db_commit(t->db) >= 0);
+    return r;
+}
+
+static void
+attempt_end(struct t *t, const struct auth_attempt *a, int64_t now, enum attempt_outcome outcome)
+{
+    struct core_ctx ctx = { .db = t->db, .arena = &t->arena, .in_write = true, .now_us = now };
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(auth_attempt_end(&ctx, a, outcome), CORE_OK);
+    assert_true(db_commit(t->db) >= 0);
+}
+
+static struct auth_attempt
+attempt(const char *user, const char *address)
+{
+    struct auth_attempt a;
+    auth_attempt_prepare(&a, user, address);
+    return a;
+}
+
+static int64_t
+brake_rows(struct t *t)
+{
+    int64_t n = -1;
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM signin_brake", NULL, c), DB_ONE_ROW);
+    return n;
+}
+
+/* An attempt counts when it starts: three in flight use up a user name's
+ * allowance (3), the fourth is refused with the rest of the window, and is
+ * not counted itself; the window's end frees the name. */
+static void
+brake_counts_attempts_when_they_start(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    struct auth_attempt a[3];
+    for (int i = 0; i < 3; i++) {
+        a[i] = attempt("fm1", "192.0.2.1");
+        assert_int_equal(attempt_begin(t, &a[i], AT(i), NULL), CORE_OK);
+    }
+    struct auth_attempt more = attempt("fm1", "192.0.2.1");
+    unsigned ra = 0;
+    assert_int_equal(attempt_begin(t, &more, AT(10), &ra), CORE_TOO_MANY);
+    assert_int_equal(ra, 50); /* the window began at AT(0) and lasts 60 s */
+    for (int i = 0; i < 3; i++)
+        attempt_end(t, &a[i], AT(11), ATTEMPT_FAILED);
+    assert_int_equal(attempt_begin(t, &more, AT(59), &ra), CORE_TOO_MANY);
+    assert_int_equal(ra, 1);
+    /* the address has ten times the allowance: another name from it goes on */
+    struct auth_attempt other = attempt("fm2", "192.0.2.1");
+    assert_int_equal(attempt_begin(t, &other, AT(20), NULL), CORE_OK);
+    attempt_end(t, &other, AT(20), ATTEMPT_FAILED);
+    /* a new window */
+    assert_int_equal(attempt_begin(t, &more, AT(60), NULL), CORE_OK);
+    attempt_end(t, &more, AT(60), ATTEMPT_FAILED);
+}
+
+/* The counters are found by a keyed BLAKE2b digest: neither the name nor
+ * the address is stored, nor an unkeyed digest of them (which anybody could
+ * compute); the key is the store's, the same for every connection. */
+static void
+brake_stores_keyed_digests_only(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    struct auth_attempt a = attempt("fm1", "192.0.2.7");
+    assert_int_equal(attempt_begin(t, &a, AT(0), NULL), CORE_OK);
+    attempt_end(t, &a, AT(0), ATTEMPT_FAILED);
+    assert_int_equal(brake_rows(t), 2);
+
+    unsigned char key[BRAKE_KEY_BYTES];
+    assert_int_equal(db_brake_key(t->db, key), DB_ONE_ROW);
+    unsigned char keyed[BRAKE_DIGEST_BYTES], plain[BRAKE_DIGEST_BYTES];
+    static const char msg[] = "user\0fm1"; /* kind, NUL, name: as core/auth.c hashes them */
+    crypto_generichash(keyed, sizeof keyed, (const unsigned char *)msg, sizeof msg - 1, key,
+                       sizeof key);
+    crypto_generichash(plain, sizeof plain, (const unsigned char *)msg, sizeof msg - 1, NULL, 0);
+    struct brake_row row;
+    assert_int_equal(db_brake_get(t->db, keyed, &row), DB_ONE_ROW);
+    assert_int_equal(row.attempts, 1);
+    assert_int_equal(db_brake_get(t->db, plain, &row), DB_NO_ROWS);
+    int64_t n = -1;
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    const struct db_param p[] = { DB_TEXT("fm1"), DB_TEXT("192.0.2.7"), DB_PARAM_END };
+    assert_int_equal(db_query_one(t->db,
+                                  on_postgresql()
+                                      ? "SELECT count(*) FROM signin_brake WHERE"
+                                        " position(convert_to($1, 'UTF8') in digest) > 0 OR"
+                                        " position(convert_to($2, 'UTF8') in digest) > 0"
+                                      : "SELECT count(*) FROM signin_brake WHERE"
+                                        " instr(digest, CAST($1 AS BLOB)) > 0 OR"
+                                        " instr(digest, CAST($2 AS BLOB)) > 0",
+                                  p, c),
+                     DB_ONE_ROW);
+    assert_int_equal(n, 0);
+
+    /* loading again (another server) keeps the key, and the digests with it */
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(auth_brake_key_load(t->db), CORE_OK);
+    assert_true(db_commit(t->db) >= 0);
+    unsigned char again[BRAKE_KEY_BYTES];
+    assert_int_equal(db_brake_key(t->db, again), DB_ONE_ROW);
+    assert_memory_equal(key, again, sizeof key);
+    struct auth_attempt b = attempt("fm1", "192.0.2.7");
+    assert_memory_equal(a.user, b.user, sizeof a.user);
+    assert_memory_equal(a.addr, b.addr, sizeof a.addr);
+}
+
+/* A correct password clears the name's failures, but attempts of the name
+ * still in flight stay counted; at the address a success is no failure. An
+ * attempt that was not checked is taken back. */
+static void
+brake_success_clears_the_name_and_not_checked_is_taken_back(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    struct auth_attempt f1 = attempt("fm1", "192.0.2.1"), f2 = attempt("fm1", "192.0.2.1");
+    struct auth_attempt flying = attempt("fm1", "192.0.2.1"), ok = attempt("fm1", "192.0.2.1");
+    assert_int_equal(attempt_begin(t, &f1, AT(0), NULL), CORE_OK);
+    attempt_end(t, &f1, AT(0), ATTEMPT_FAILED);
+    assert_int_equal(attempt_begin(t, &f2, AT(1), NULL), CORE_OK);
+    attempt_end(t, &f2, AT(1), ATTEMPT_FAILED);
+    assert_int_equal(attempt_begin(t, &flying, AT(2), NULL), CORE_OK);
+    assert_int_equal(attempt_begin(t, &ok, AT(2), NULL), CORE_TOO_MANY); /* 2 + 1 in flight */
+    /* FLYING fails: a success now ... */
+    attempt_end(t, &flying, AT(3), ATTEMPT_FAILED);
+    struct brake_row row;
+    assert_int_equal(db_brake_get(t->db, f1.user, &row), DB_ONE_ROW);
+    assert_int_equal(row.attempts, 3);
+    assert_int_equal(row.in_flight, 0);
+    /* ... is refused as well; after the window, two failures, one in flight
+       and a success: the name keeps only the one in flight */
+    struct auth_attempt g1 = attempt("fm1", "192.0.2.1"), g2 = attempt("fm1", "192.0.2.1");
+    struct auth_attempt g3 = attempt("fm1", "192.0.2.1");
+    assert_int_equal(attempt_begin(t, &g1, AT(60), NULL), CORE_OK);
+    attempt_end(t, &g1, AT(60), ATTEMPT_FAILED);
+    assert_int_equal(attempt_begin(t, &g2, AT(61), NULL), CORE_OK);
+    assert_int_equal(attempt_begin(t, &ok, AT(61), NULL), CORE_OK);
+    attempt_end(t, &ok, AT(62), ATTEMPT_SUCCEEDED);
+    assert_int_equal(db_brake_get(t->db, ok.user, &row), DB_ONE_ROW);
+    assert_int_equal(row.attempts, 1); /* G2, still being checked */
+    assert_int_equal(row.in_flight, 1);
+    assert_int_equal(db_brake_get(t->db, ok.addr, &row), DB_ONE_ROW);
+    assert_int_equal(row.attempts, 2); /* G1's failure and G2; the success is none */
+    attempt_end(t, &g2, AT(62), ATTEMPT_FAILED);
+    assert_int_equal(attempt_begin(t, &g3, AT(63), NULL), CORE_OK);
+    attempt_end(t, &g3, AT(63), ATTEMPT_NOT_CHECKED);
+    assert_int_equal(db_brake_get(t->db, ok.user, &row), DB_ONE_ROW);
+    assert_int_equal(row.attempts, 1); /* G2's failure; G3 was taken back */
+    assert_int_equal(row.in_flight, 0);
+    /* a success with nothing else counted leaves no row of the name */
+    struct auth_attempt h1 = attempt("fm1", "192.0.2.1");
+    assert_int_equal(attempt_begin(t, &h1, AT(64), NULL), CORE_OK);
+    attempt_end(t, &h1, AT(64), ATTEMPT_SUCCEEDED);
+    assert_int_equal(db_brake_get(t->db, h1.user, &row), DB_NO_ROWS);
+}
+
+/* The address gets ten times a name's allowance; IPv6 addresses count per
+ * /64, IPv4 addresses each on their own. */
+static void
+brake_counts_addresses_and_ipv6_per_64(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    for (int i = 0; i < 30; i++) {
+        char user[16], addr[64];
+        snprintf(user, sizeof user, "u%d", i);
+        snprintf(addr, sizeof addr, "2001:db8:1:2:%x::%x", i, i + 1);
+        struct auth_attempt a = attempt(user, addr);
+        assert_int_equal(attempt_begin(t, &a, AT(i), NULL), CORE_OK);
+        attempt_end(t, &a, AT(i), ATTEMPT_FAILED);
+    }
+    unsigned ra = 0;
+    struct auth_attempt same64 = attempt("another", "2001:db8:1:2:ffff:ffff:ffff:fffe");
+    assert_int_equal(attempt_begin(t, &same64, AT(30), &ra), CORE_TOO_MANY);
+    assert_int_equal(ra, 30);
+    struct auth_attempt next64 = attempt("another", "2001:db8:1:3::1");
+    assert_int_equal(attempt_begin(t, &next64, AT(30), NULL), CORE_OK);
+    attempt_end(t, &next64, AT(30), ATTEMPT_FAILED);
+    struct auth_attempt v4a = attempt("x", "192.0.2.1"), v4b = attempt("x", "192.0.2.2");
+    assert_memory_not_equal(v4a.addr, v4b.addr, sizeof v4a.addr);
+    struct auth_attempt v6a = attempt("x", "2001:db8::1"), v6b = attempt("x", "2001:db8::2");
+    assert_memory_equal(v6a.addr, v6b.addr, sizeof v6a.addr);
+}
+
+/* An attempt that ends after its window has ended leaves the new window's
+ * counter alone. */
+static void
+brake_outcome_after_the_window_changes_nothing(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    struct auth_attempt old = attempt("fm1", "192.0.2.1"), now = attempt("fm1", "192.0.2.1");
+    assert_int_equal(attempt_begin(t, &old, AT(0), NULL), CORE_OK);
+    assert_int_equal(attempt_begin(t, &now, AT(60), NULL), CORE_OK);
+    attempt_end(t, &old, AT(61), ATTEMPT_SUCCEEDED);
+    struct brake_row row;
+    assert_int_equal(db_brake_get(t->db, now.user, &row), DB_ONE_ROW);
+    assert_true(row.window_start == AT(60) && row.attempts == 1 && row.in_flight == 1);
+    attempt_end(t, &now, AT(61), ATTEMPT_FAILED);
+    assert_int_equal(db_brake_get(t->db, now.user, &row), DB_ONE_ROW);
+    assert_true(row.attempts == 1 && row.in_flight == 0);
+}
+
 int
 main(void)
 {
@@ -688,6 +923,13 @@ main(void)
         cmocka_unit_test_setup_teardown(backup_is_a_consistent_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(loaded_rows_arrive_whole_and_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(deferred_foreign_keys_are_checked_at_commit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(brake_counts_attempts_when_they_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(brake_stores_keyed_digests_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(brake_success_clears_the_name_and_not_checked_is_taken_back,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(brake_counts_addresses_and_ipv6_per_64, setup, teardown),
+        cmocka_unit_test_setup_teardown(brake_outcome_after_the_window_changes_nothing, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
