@@ -197,6 +197,17 @@ auth_attempt_end(struct core_ctx *ctx, const struct auth_attempt *a, enum attemp
     return CORE_OK;
 }
 
+enum core_result
+auth_delete_expired(struct db *db, int64_t now_us, struct auth_expired *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t idle_before = now_us - (int64_t)limits.idle_minutes * 60 * 1000000;
+    if (db_tokens_delete_expired(db, now_us, idle_before, &out->sessions, &out->tokens) < 0 ||
+        db_brake_delete_expired(db, now_us - window_us(), &out->brake_rows) < 0)
+        return CORE_ERROR;
+    return CORE_OK;
+}
+
 /* ---- passwords and tokens ---- */
 
 static char dummy_hash[CRYPTO_PWHASH_STR];

@@ -63,6 +63,14 @@ enum attempt_outcome { ATTEMPT_FAILED, ATTEMPT_SUCCEEDED, ATTEMPT_NOT_CHECKED };
 enum core_result auth_attempt_end(struct core_ctx *ctx, const struct auth_attempt *a,
                                   enum attempt_outcome outcome);
 
+/* Write job body (the job loop, core/jobs.c): delete what can never be used
+ * again at NOW_US: expired or idle browser sessions, expired API tokens and
+ * the brake's counters whose window has ended. OUT counts them. */
+struct auth_expired {
+    int64_t sessions, tokens, brake_rows;
+};
+enum core_result auth_delete_expired(struct db *db, int64_t now_us, struct auth_expired *out);
+
 /* Check a sign-in against the user row (slow: argon2id; run off the request
  * threads). USER may be NULL (unknown name): the same work is done, then
  * false. *REHASH is set when the stored hash should be renewed. */

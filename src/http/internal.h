@@ -27,6 +27,7 @@ struct server_state {
     size_t n_routes;
     struct MHD_Daemon *daemon;
     struct writer *writer;
+    struct jobs *jobs;
     struct pool *hasher;
     struct route_metrics *metrics; /* n_routes + 1 (unmatched) */
     atomic_int in_flight;

@@ -32,6 +32,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/jobs.h"
 #include "http/internal.h"
 #include "core/worklist.h"
 #include "core/writer.h"
@@ -164,6 +165,24 @@ http_metrics_render(struct buf *out)
         "# HELP lotse_writer_queue Jobs waiting for the writer.\n"
         "# TYPE lotse_writer_queue gauge\nlotse_writer_queue %zu\n",
         ws.batches, ws.jobs, ws.failed_commits, ws.queued);
+    struct jobs_stats js;
+    jobs_get_stats(srv.jobs, &js);
+    buf_printf(
+        out,
+        "# HELP lotse_jobs_lock_held Whether this server holds the job lock and runs the periodic"
+        " jobs.\n"
+        "# TYPE lotse_jobs_lock_held gauge\nlotse_jobs_lock_held %d\n"
+        "# HELP lotse_jobs_runs_total Runs of the periodic jobs on this server.\n"
+        "# TYPE lotse_jobs_runs_total counter\nlotse_jobs_runs_total %llu\n"
+        "# HELP lotse_jobs_failed_runs_total Runs of the periodic jobs that failed.\n"
+        "# TYPE lotse_jobs_failed_runs_total counter\nlotse_jobs_failed_runs_total %llu\n"
+        "# HELP lotse_jobs_deleted_total Expired rows the periodic jobs of this server deleted.\n"
+        "# TYPE lotse_jobs_deleted_total counter\n"
+        "lotse_jobs_deleted_total{kind=\"session\"} %llu\n"
+        "lotse_jobs_deleted_total{kind=\"api_token\"} %llu\n"
+        "lotse_jobs_deleted_total{kind=\"signin_brake\"} %llu\n",
+        js.lock_held ? 1 : 0, js.runs, js.failed_runs, js.sessions_deleted, js.tokens_deleted,
+        js.brake_rows_deleted);
     buf_printf(out,
                "# HELP lotse_requests_in_flight Requests being handled.\n"
                "# TYPE lotse_requests_in_flight gauge\nlotse_requests_in_flight %d\n",
@@ -788,6 +807,14 @@ server_run(const struct server_setup *setup)
         pages_free();
         return 1;
     }
+    srv.jobs = jobs_start(cfg->db_url, srv.writer, cfg->interval_seconds, err, sizeof err);
+    if (!srv.jobs) {
+        log_error("jobs: %s", err);
+        writer_stop(srv.writer);
+        writer_free(srv.writer);
+        pages_free();
+        return 1;
+    }
     srv.hasher = pool_start(cfg->hash_concurrency);
 
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
@@ -804,6 +831,7 @@ server_run(const struct server_setup *setup)
         MHD_OPTION_END);
     if (!srv.daemon) {
         log_error("http: cannot listen on %s: %s", cfg->listen, strerror(errno));
+        jobs_free(srv.jobs);
         writer_stop(srv.writer);
         writer_free(srv.writer);
         pool_stop(srv.hasher);
@@ -827,6 +855,9 @@ server_run(const struct server_setup *setup)
         close(lsock);
     for (int i = 0; i < 3000 && atomic_load(&srv.in_flight) > 0; i++)
         usleep(10000);
+    /* The job loop first: a run in progress finishes through the writer, and
+       the job lock goes (another server takes it at its next try). */
+    jobs_stop(srv.jobs);
     /* Drain the writer and the pool: every parked connection gets its answer
        (a job still queued commits; one submitted from now on fails at once
        with a 503), so none is suspended when the daemon stops. */
@@ -835,6 +866,7 @@ server_run(const struct server_setup *setup)
     for (int i = 0; i < 500 && atomic_load(&srv.in_flight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(srv.daemon);
+    jobs_free(srv.jobs);
     writer_free(srv.writer);
     pool_free(srv.hasher);
     for (int i = 0; i < srv.n_dbs; i++)

@@ -37,6 +37,9 @@ struct db_ops {
     enum db_status (*checkpoint)(struct db *db);
     /* Whether the last call failed because the store could not be reached; NULL: never. */
     bool (*unreachable)(struct db *db);
+    /* The job lock of store.h: try to take it (or confirm it is still held); release it. */
+    enum db_status (*job_lock_try)(struct db *db, bool *held);
+    void (*job_lock_release)(struct db *db);
     const char *migration_suffix; /* ".sqlite.sql", ".pg.sql" */
 };
 

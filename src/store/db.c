@@ -396,6 +396,19 @@ db_plan_each_call(struct db *db)
     return db->ops->plan_each_call ? db->ops->plan_each_call(db) : DB_NO_ROWS;
 }
 
+enum db_status
+db_job_lock_try(struct db *db, bool *held)
+{
+    *held = false;
+    return db->ops->job_lock_try(db, held);
+}
+
+void
+db_job_lock_release(struct db *db)
+{
+    db->ops->job_lock_release(db);
+}
+
 void
 db_bulk_mode(struct db *db)
 {

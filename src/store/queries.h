@@ -56,6 +56,12 @@ enum db_status db_token_touch(struct db *db, const unsigned char digest[32], int
 enum db_status db_token_revoke(struct db *db, const unsigned char digest[32], int64_t now);
 enum db_status db_token_set_language(struct db *db, const unsigned char digest[32],
                                      const char *language);
+/* Delete what can never be used again (the job loop, core/jobs.c): browser
+ * sessions that expired at NOW or were last seen at or before IDLE_BEFORE,
+ * and API tokens that expired at NOW; *SESSIONS and *TOKENS how many. A
+ * write. */
+enum db_status db_tokens_delete_expired(struct db *db, int64_t now, int64_t idle_before,
+                                        int64_t *sessions, int64_t *tokens);
 
 /* ---- clients.c ---- */
 

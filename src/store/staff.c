@@ -142,6 +142,27 @@ db_token_set_language(struct db *db, const unsigned char digest[32], const char 
 }
 
 enum db_status
+db_tokens_delete_expired(struct db *db, int64_t now, int64_t idle_before, int64_t *sessions,
+                         int64_t *tokens)
+{
+    *sessions = *tokens = 0;
+    const struct db_param p[] = { DB_INT64(now), DB_INT64(idle_before), DB_PARAM_END };
+    enum db_status st = db_exec(db,
+                                "DELETE FROM tokens WHERE kind = 2"
+                                " AND (expires_at <= $1 OR last_seen_at <= $2)",
+                                p);
+    if (st < 0)
+        return st;
+    *sessions = db_changes(db);
+    const struct db_param q[] = { DB_INT64(now), DB_PARAM_END };
+    st = db_exec(db, "DELETE FROM tokens WHERE kind = 1 AND expires_at <= $1", q);
+    if (st < 0)
+        return st;
+    *tokens = db_changes(db);
+    return DB_NO_ROWS;
+}
+
+enum db_status
 db_team_find(struct db *db, const char *key, struct team_row *out, bool (*row)(void *), void *user)
 {
     const struct db_param p[] = { DB_TEXT(key), DB_PARAM_END };

@@ -228,6 +228,20 @@ enum db_status db_checkpoint(struct db *db);
  * that the caller answers 503 rather than 500. False for SQLite. */
 bool db_unreachable(struct db *db);
 
+/* The job lock (core/jobs.c): held by at most one connection to a store at
+ * a time, whatever process it belongs to, so that of several servers of one
+ * store one runs the periodic jobs. Keep a connection for it alone.
+ * db_job_lock_try() takes the lock on DB if nobody holds it: *HELD is true
+ * when DB holds it now (taken now, or earlier and still held), false when
+ * another connection has it. A lock goes with its connection: when that is
+ * closed or lost, or its process ends. PostgreSQL: a session-level advisory
+ * lock; a connection that was lost is noticed by the next try, which then
+ * reconnects and tries again. SQLite: an exclusive flock() on the file
+ * PATH-jobs.lock beside the store (created if missing). */
+enum db_status db_job_lock_try(struct db *db, bool *held);
+/* Release the job lock if DB holds it. */
+void db_job_lock_release(struct db *db);
+
 /* Refuse DDL and ATTACH from now on (request handling). */
 void db_protect(struct db *db);
 

@@ -137,6 +137,9 @@ static const struct setting settings[] = {
     SETTING_UINT(session, hash_concurrency, 2, 1, 16,
                  "password hashes (argon2id) computed at the same time at most"),
 
+    SETTING_UINT(jobs, interval_seconds, 60, 1, 86400,
+                 "seconds between runs of the periodic jobs (one server of a store runs them)"),
+
     SETTING_UINT(cases, caseload_per_fte, 75, 1, 1000,
                  "open cases per full-time case manager (Betreuungsschluessel)"),
 

@@ -35,6 +35,8 @@ struct config {
     unsigned login_max_failures;   /* failures per user or address before 429, 1..1000 */
     unsigned login_window_seconds; /* window for counting failures and lockout, 1..86400 */
     unsigned hash_concurrency;     /* argon2id hashes at once, 1..16 */
+    /* [jobs] */
+    unsigned interval_seconds; /* between runs of the periodic jobs, 1..86400 */
     /* [cases] */
     unsigned caseload_per_fte; /* open cases per full-time case manager, 1..1000 */
     /* [ui] */

@@ -58,6 +58,9 @@ enum { OID_INFER = 0, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
 
 /* Held by every write transaction until it ends: 'lotse' in ASCII. */
 #define WRITE_LOCK_SQL "SELECT pg_advisory_xact_lock(465558893413)"
+/* The job lock (store.h), held by a session until it releases it or ends:
+   'lotsejb' in ASCII, another key than the writers'. */
+#define JOB_LOCK_KEY "30521843427666530"
 
 struct stmt_slot {
     const char *sql; /* key: the literal's address; NULL marks a free slot */
@@ -74,6 +77,9 @@ struct pg_db {
     bool tx_lost; /* lost inside a transaction: refuse all but rollback */
     bool bulk;    /* db_bulk_mode(): again after a reset */
     bool warned_full;
+    bool job_lock_held;        /* this session took the job lock */
+    unsigned sessions;         /* PQreset() calls: each starts a new session */
+    unsigned job_lock_session; /* the session that took it */
     unsigned next_name;
     int64_t changes;
     struct stmt_slot slots[STMT_SLOTS];
@@ -321,6 +327,7 @@ ready(struct pg_db *p)
     if (p->broken || PQstatus(p->conn) != CONNECTION_OK) {
         forget_statements(p); /* the new session has none of them */
         PQreset(p->conn);
+        p->sessions++; /* session-level state (the job lock) went with the old one */
         char msg[300];
         if (PQstatus(p->conn) != CONNECTION_OK) {
             one_line(msg, sizeof msg, PQerrorMessage(p->conn));
@@ -1426,6 +1433,54 @@ pg_unreachable(struct db *db)
     return p->broken || p->tx_lost;
 }
 
+/* The job lock: a session-level advisory lock. Taking it again in the same
+ * session would stack it (and need as many unlocks), so a session that holds
+ * it only checks that it still lives: a query that finds the connection lost,
+ * or a reset since the lock was taken, means the server has dropped the lock
+ * with the old session; then a new session tries to take it afresh. */
+static enum db_status
+pg_job_lock_try(struct db *db, bool *held)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (!ready(p))
+        return DB_HARD_ERROR;
+    if (p->job_lock_held && p->job_lock_session == p->sessions) {
+        if (simple(p, "SELECT 1", "job lock") >= 0) {
+            *held = true;
+            return DB_NO_ROWS;
+        }
+        if (!p->broken)
+            return DB_HARD_ERROR; /* not lost, yet failing: keep it and see next time */
+    }
+    if (p->job_lock_held)
+        log_warn("store(pg): the job lock went with a lost connection");
+    p->job_lock_held = false;
+    if (!ready(p)) /* reconnects after a loss found just now */
+        return DB_HARD_ERROR;
+    static const char sql[] = "SELECT pg_try_advisory_lock(" JOB_LOCK_KEY ")";
+    PGresult *res = PQexec(p->conn, sql);
+    enum db_status st = status_of(p, res, "job lock", sql);
+    if (st >= 0 && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+        p->job_lock_held = true;
+        p->job_lock_session = p->sessions;
+        *held = true;
+    }
+    PQclear(res);
+    return st < 0 ? st : DB_NO_ROWS;
+}
+
+static void
+pg_job_lock_release(struct db *db)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    if (!p->job_lock_held)
+        return;
+    p->job_lock_held = false;
+    /* a lost or reset session has no lock left to release */
+    if (!p->broken && p->job_lock_session == p->sessions && PQstatus(p->conn) == CONNECTION_OK)
+        simple(p, "SELECT pg_advisory_unlock(" JOB_LOCK_KEY ")", "job lock");
+}
+
 const struct db_ops pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -1448,5 +1503,7 @@ const struct db_ops pg_ops = {
     .protect = pg_protect,
     .checkpoint = NULL,
     .unreachable = pg_unreachable,
+    .job_lock_try = pg_job_lock_try,
+    .job_lock_release = pg_job_lock_release,
     .migration_suffix = ".pg.sql",
 };

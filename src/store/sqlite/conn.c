@@ -3,12 +3,16 @@
  * per connection, WAL mode, statements prepared once and cached by the
  * address of their SQL literal, $n parameters bound by name.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "store/backend.h"
 #include "util/arena.h"
@@ -28,6 +32,7 @@ struct sqlite_db {
     sqlite3 *h;
     char path[1024];
     bool protected_;
+    int job_lock_fd; /* PATH-jobs.lock while this connection holds the job lock, else -1 */
     struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -133,6 +138,7 @@ sq_open(const char *path, bool writer, char *err, size_t errlen)
     if (!s)
         abort();
     s->base.ops = &sqlite_ops;
+    s->job_lock_fd = -1;
     snprintf(s->path, sizeof s->path, "%s", path);
     char audit_path[1100];
     snprintf(audit_path, sizeof audit_path, "%s-audit", path);
@@ -190,10 +196,13 @@ sq_open(const char *path, bool writer, char *err, size_t errlen)
     return &s->base;
 }
 
+static void sq_job_lock_release(struct db *db);
+
 static void
 sq_close(struct db *db)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
+    sq_job_lock_release(db);
     for (int i = 0; i < STMT_SLOTS; i++)
         sqlite3_finalize(s->slots[i].st);
     sqlite3_close(s->h);
@@ -502,6 +511,49 @@ sq_checkpoint(struct db *db)
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? DB_NO_ROWS : DB_HARD_ERROR;
 }
 
+/* The job lock: an exclusive flock() on PATH-jobs.lock, a file of its own.
+ * Not a lock on the store's file: SQLite locks that with POSIX record locks,
+ * and closing any other descriptor of the file would drop those. A flock
+ * belongs to the open file, so two connections of one process exclude each
+ * other too, and the kernel drops it when the process ends. */
+static enum db_status
+sq_job_lock_try(struct db *db, bool *held)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    if (s->job_lock_fd >= 0) {
+        *held = true;
+        return DB_NO_ROWS;
+    }
+    char lock_path[1100];
+    snprintf(lock_path, sizeof lock_path, "%s-jobs.lock", s->path);
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        log_error("store(sqlite): cannot open %s: %s", lock_path, strerror(errno));
+        return DB_HARD_ERROR;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return DB_NO_ROWS; /* another connection holds it */
+        log_error("store(sqlite): cannot lock %s: %s", lock_path, strerror(e));
+        return DB_HARD_ERROR;
+    }
+    s->job_lock_fd = fd;
+    *held = true;
+    return DB_NO_ROWS;
+}
+
+static void
+sq_job_lock_release(struct db *db)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    if (s->job_lock_fd < 0)
+        return;
+    close(s->job_lock_fd); /* the lock goes with the last descriptor of the open file */
+    s->job_lock_fd = -1;
+}
+
 const struct db_ops sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -518,5 +570,7 @@ const struct db_ops sqlite_ops = {
     .bulk_mode = sq_bulk_mode,
     .protect = sq_protect,
     .checkpoint = sq_checkpoint,
+    .job_lock_try = sq_job_lock_try,
+    .job_lock_release = sq_job_lock_release,
     .migration_suffix = ".sqlite.sql",
 };

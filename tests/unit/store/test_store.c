@@ -6,7 +6,7 @@
  * answers only after the commit, protected connections refuse DDL, and (on
  * SQLite) backups are consistent and the checkpointer keeps the log short.
  * Also what core/ builds on the store per backend: the sign-in brake's
- * counters (core/auth.c).
+ * counters (core/auth.c), the job lock and the periodic jobs (core/jobs.c).
  *
  * LOTSE_TEST_DB=sqlite (the default): each test on a fresh file under /tmp.
  * LOTSE_TEST_DB=postgresql: each test on a fresh database of the server at
@@ -32,6 +32,7 @@
 #include "store/queries.h"
 #include "store/store.h"
 #include "core/auth.h"
+#include "core/jobs.h"
 #include "core/writer.h"
 #include "util/arena.h"
 
@@ -875,6 +876,195 @@ brake_outcome_after_the_window_changes_nothing(void **state)
     assert_true(row.attempts == 1 && row.in_flight == 0);
 }
 
+/* ---- the periodic jobs (core/jobs.c) on this backend ---- */
+
+static void
+token(struct t *t, int n, int kind, int64_t last_seen, int64_t expires)
+{
+    unsigned char digest[32] = { (unsigned char)n };
+    assert_int_equal(db_token_insert(t->db, digest, "us_1", kind, kind == 2 ? "csrf" : NULL, NULL,
+                                     last_seen, expires),
+                     DB_NO_ROWS);
+}
+
+static int64_t
+count(struct t *t, const char *sql)
+{
+    int64_t n = -1;
+    const struct db_column c[] = { DB_COL_INT64(&n), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, sql, NULL, c), DB_ONE_ROW);
+    return n;
+}
+
+/* A run deletes expired and idle sessions, expired API tokens and the
+ * brake's counters whose window has ended, and leaves one audit entry with
+ * the counts only; a run that deletes nothing leaves none. */
+static void
+jobs_delete_what_has_expired_and_audit_counts(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t); /* window 60 s, idle 30 minutes */
+    assert_true(db_jobcenter_insert(t->db, "jc_1", "A", 1) >= 0);
+    struct user_row u = { .id = "us_1",
+                          .jobcenter_id = "jc_1",
+                          .username = "fm1",
+                          .display_name = "Fm Eins",
+                          .password_hash = "x",
+                          .roles = 1,
+                          .fte_milli = 1000,
+                          .created_at = 1 };
+    assert_true(db_user_insert(t->db, &u) >= 0);
+    int64_t now = AT(3600);
+    token(t, 1, 2, now - 60 * 1000000, now - 1);                   /* session, expired */
+    token(t, 2, 2, now - 31 * 60 * 1000000LL, now + 3600000000LL); /* session, idle */
+    token(t, 3, 2, now - 60 * 1000000, now + 3600000000LL);        /* session, live */
+    token(t, 4, 1, now - 60 * 1000000, now);                       /* API token, expired */
+    token(t, 5, 1, now - 60 * 1000000, now + 1);                   /* API token, live */
+    struct auth_attempt old = attempt("fm1", "192.0.2.1"), fresh = attempt("fm2", "192.0.2.2");
+    assert_int_equal(attempt_begin(t, &old, now - 61 * 1000000, NULL), CORE_OK);
+    assert_int_equal(attempt_begin(t, &fresh, now - 59 * 1000000, NULL), CORE_OK);
+    int64_t audit = count(t, "SELECT count(*) FROM audit");
+
+    struct auth_expired out;
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(jobs_run_once(t->db, now, &out), CORE_OK);
+    assert_true(db_commit(t->db) >= 0);
+    assert_int_equal(out.sessions, 2);
+    assert_int_equal(out.tokens, 1);
+    assert_int_equal(out.brake_rows, 2); /* OLD's user and address counters */
+    assert_int_equal(count(t, "SELECT count(*) FROM tokens"), 2);
+    assert_int_equal(brake_rows(t), 2);
+    struct brake_row row;
+    assert_int_equal(db_brake_get(t->db, fresh.user, &row), DB_ONE_ROW);
+    assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit + 1);
+    char action[32], purpose[32], detail[200];
+    int64_t actor_null = 0;
+    const struct db_column c[] = { DB_COL_TEXT(action, sizeof action),
+                                   DB_COL_TEXT(purpose, sizeof purpose),
+                                   DB_COL_TEXT(detail, sizeof detail), DB_COL_INT64(&actor_null),
+                                   DB_COL_END };
+    assert_int_equal(db_query_one(t->db,
+                                  "SELECT action, purpose, detail, CASE WHEN actor_id IS NULL"
+                                  " AND case_id IS NULL AND client_id IS NULL THEN 1 ELSE 0 END"
+                                  " FROM audit ORDER BY seq DESC LIMIT 1",
+                                  NULL, c),
+                     DB_ONE_ROW);
+    assert_string_equal(action, "jobs.cleanup");
+    assert_string_equal(purpose, "system_job");
+    assert_string_equal(detail,
+                        "expired, deleted: 2 sessions, 1 API tokens, 2 sign-in brake counters");
+    assert_int_equal(actor_null, 1);
+
+    assert_true(db_begin(t->db, true) >= 0);
+    assert_int_equal(jobs_run_once(t->db, now, &out), CORE_OK);
+    assert_true(db_commit(t->db) >= 0);
+    assert_int_equal(out.sessions + out.tokens + out.brake_rows, 0);
+    assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit + 1);
+}
+
+/* Whether DB takes the job lock within two seconds: a PostgreSQL server ends
+ * a closed or terminated session shortly after, not at once. */
+static bool
+takes_job_lock(struct db *db)
+{
+    bool held = false;
+    for (int i = 0; i < 100 && !held; i++) {
+        assert_true(db_job_lock_try(db, &held) >= 0);
+        if (!held)
+            usleep(20000);
+    }
+    return held;
+}
+
+/* The job lock is held by one connection at a time; it goes with a release,
+ * with a closed connection and (PostgreSQL) with a lost one. */
+static void
+job_lock_is_held_by_one_connection(void **state)
+{
+    struct t *t = *state;
+    char err[256];
+    struct db *a = db_open(t->url, err, sizeof err), *b = db_open(t->url, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    bool held = false;
+    assert_true(db_job_lock_try(a, &held) >= 0);
+    assert_true(held);
+    assert_true(db_job_lock_try(b, &held) >= 0);
+    assert_false(held);
+    assert_true(db_job_lock_try(a, &held) >= 0); /* asked again: still A's */
+    assert_true(held);
+    db_job_lock_release(a);
+    assert_true(db_job_lock_try(b, &held) >= 0);
+    assert_true(held);
+    assert_true(db_job_lock_try(a, &held) >= 0);
+    assert_false(held);
+    db_close(b); /* without a release */
+    assert_true(takes_job_lock(a));
+    if (on_postgresql()) {
+        /* A's connection is terminated: the server drops its lock, B takes it,
+           and A's next try finds out and does not claim it */
+        b = db_open(t->url, err, sizeof err);
+        assert_non_null(b);
+        int64_t pid = 0;
+        const struct db_column c[] = { DB_COL_INT64(&pid), DB_COL_END };
+        assert_int_equal(db_query_one(a, "SELECT pg_backend_pid()", NULL, c), DB_ONE_ROW);
+        const struct db_param p[] = { DB_INT64(pid), DB_PARAM_END };
+        assert_true(db_exec(t->db, "SELECT pg_terminate_backend($1::integer, 5000)", p) >= 0);
+        assert_true(takes_job_lock(b));
+        db_job_lock_try(a, &held); /* finds the connection lost; may or may not reconnect */
+        assert_false(held);
+        assert_true(db_job_lock_try(a, &held) >= 0); /* reconnected: B has it */
+        assert_false(held);
+        db_close(b);
+    }
+    db_close(a);
+}
+
+/* The jobs thread: of two on one store exactly one holds the lock and runs;
+ * when it stops, the other takes over at its next try. */
+static void
+jobs_thread_runs_on_one_and_hands_over(void **state)
+{
+    struct t *t = *state;
+    brake_setup(t);
+    char err[256];
+    struct writer *w = writer_start(t->url, 8, 0, err, sizeof err);
+    assert_non_null(w);
+    struct jobs *first = jobs_start(t->url, w, 1, err, sizeof err);
+    assert_non_null(first);
+    struct jobs_stats s1, s2;
+    for (int i = 0; i < 200; i++) {
+        jobs_get_stats(first, &s1);
+        if (s1.runs > 0)
+            break;
+        usleep(10000);
+    }
+    assert_true(s1.lock_held);
+    assert_true(s1.runs > 0);
+    assert_int_equal(s1.failed_runs, 0);
+    struct jobs *second = jobs_start(t->url, w, 1, err, sizeof err);
+    assert_non_null(second);
+    usleep(300000);
+    jobs_get_stats(second, &s2);
+    assert_false(s2.lock_held);
+    assert_int_equal(s2.runs, 0);
+    jobs_stop(first);
+    jobs_get_stats(first, &s1);
+    assert_false(s1.lock_held);
+    for (int i = 0; i < 300; i++) { /* within its interval of 1 s, and some */
+        jobs_get_stats(second, &s2);
+        if (s2.runs > 0)
+            break;
+        usleep(10000);
+    }
+    assert_true(s2.lock_held);
+    assert_true(s2.runs > 0);
+    jobs_free(second);
+    jobs_free(first);
+    writer_stop(w);
+    writer_free(w);
+}
+
 int
 main(void)
 {
@@ -931,6 +1121,10 @@ main(void)
         cmocka_unit_test_setup_teardown(brake_counts_addresses_and_ipv6_per_64, setup, teardown),
         cmocka_unit_test_setup_teardown(brake_outcome_after_the_window_changes_nothing, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(jobs_delete_what_has_expired_and_audit_counts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(job_lock_is_held_by_one_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(jobs_thread_runs_on_one_and_hands_over, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,13 +83,14 @@ assert_config_equal(const struct config *a, const struct config *b)
     assert_int_equal(a->login_max_failures, b->login_max_failures);
     assert_int_equal(a->login_window_seconds, b->login_window_seconds);
     assert_int_equal(a->hash_concurrency, b->hash_concurrency);
+    assert_int_equal(a->interval_seconds, b->interval_seconds);
     assert_int_equal(a->caseload_per_fte, b->caseload_per_fte);
     assert_string_equal(a->default_language, b->default_language);
     assert_string_equal(a->locale_dir, b->locale_dir);
     assert_string_equal(a->log_level, b->log_level);
     assert_int_equal(a->access_log, b->access_log);
     /* a new key needs a line above */
-    assert_int_equal(config_key_count(), 24);
+    assert_int_equal(config_key_count(), 25);
 }
 
 static void
@@ -119,6 +120,7 @@ defaults_are_the_documented_values(void **state)
     assert_int_equal(cfg.login_max_failures, 5);
     assert_int_equal(cfg.login_window_seconds, 900);
     assert_int_equal(cfg.hash_concurrency, 2);
+    assert_int_equal(cfg.interval_seconds, 60);
     assert_int_equal(cfg.caseload_per_fte, 75);
     assert_string_equal(cfg.default_language, "de");
     assert_string_equal(cfg.locale_dir, "");
@@ -131,7 +133,7 @@ key_table_names_are_dotted_and_unique(void **state)
 {
     (void)state;
     size_t n = config_key_count();
-    assert_int_equal(n, 24);
+    assert_int_equal(n, 25);
     assert_string_equal(config_key_name(0), "server.listen");
     assert_string_equal(config_key_name(n - 1), "log.access_log");
     assert_null(config_key_name(n));
