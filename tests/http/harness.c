@@ -197,6 +197,31 @@ h_on_postgresql(void)
     return backend() == BACKEND_POSTGRESQL;
 }
 
+/* LOTSE_TEST_SERVERS, read once: 1 (also when unset) or 2; 0 when invalid. */
+static int
+servers(void)
+{
+    static int n = -1;
+    if (n < 0) {
+        const char *v = getenv("LOTSE_TEST_SERVERS");
+        n = !v || !v[0] || strcmp(v, "1") == 0 ? 1 : strcmp(v, "2") == 0 ? 2 : 0;
+    }
+    return n;
+}
+
+bool
+h_two_servers(void)
+{
+    return servers() == 2;
+}
+
+void
+h_pin(struct harness *h, bool on)
+{
+    h->pinned += on ? 1 : -1;
+    assert_true(h->pinned >= 0);
+}
+
 /* S with every byte but [A-Za-z0-9-._~/] as %XX, for a URI; false when
  * SIZE is too small. */
 static bool
@@ -427,6 +452,13 @@ h_prepare(void)
                 getenv("LOTSE_TEST_DB"));
         return NULL;
     }
+    if (servers() == 0 || (servers() == 2 && !h_on_postgresql())) {
+        fprintf(stderr,
+                "harness: LOTSE_TEST_SERVERS=%s: use 1, or 2 with LOTSE_TEST_DB=postgresql"
+                " (several servers share a PostgreSQL database only)\n",
+                getenv("LOTSE_TEST_SERVERS"));
+        return NULL;
+    }
     if (h_on_postgresql()) {
         const char *host = getenv("LOTSE_TEST_PG_HOST"), *port = getenv("LOTSE_TEST_PG_PORT"),
                    *user = getenv("LOTSE_TEST_PG_USER");
@@ -480,8 +512,9 @@ h_prepare(void)
     return h;
 }
 
-bool
-h_serve(struct harness *h, const char *const *extra)
+/* Start H's own server and its libcurl handle. */
+static bool
+serve_one(struct harness *h, const char *const *extra)
 {
     if (!start_server(h, extra)) {
         print_server_log(h);
@@ -490,6 +523,19 @@ h_serve(struct harness *h, const char *const *extra)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     h->curl = curl_easy_init();
     return h->curl != NULL;
+}
+
+bool
+h_serve(struct harness *h, const char *const *extra)
+{
+    if (!serve_one(h, extra))
+        return false;
+    if (h_two_servers()) {
+        h->peer = h_start_beside(h, extra);
+        if (!h->peer)
+            return false;
+    }
+    return true;
 }
 
 struct harness *
@@ -508,7 +554,7 @@ h_start_beside(const struct harness *first, const char *const *extra)
     snprintf(h->db_path, sizeof h->db_path, "%s", first->db_path);
     snprintf(h->db_url, sizeof h->db_url, "%s", first->db_url);
     /* pg_db stays empty: the database is FIRST's to drop */
-    if (!h_serve(h, extra)) {
+    if (!serve_one(h, extra)) {
         h_stop(h);
         return NULL;
     }
@@ -560,8 +606,17 @@ reap(struct harness *h, int timeout_ms, int *status)
     return false;
 }
 
+static bool terminate_one(struct harness *h);
+
 bool
 h_terminate(struct harness *h)
+{
+    bool peer_ok = !h->peer || h_terminate(h->peer);
+    return terminate_one(h) && peer_ok;
+}
+
+static bool
+terminate_one(struct harness *h)
 {
     if (!h->pid)
         return h->exited_ok;
@@ -619,10 +674,11 @@ h_test_server_exits_cleanly(void **state)
     struct harness *h = *state;
     assert_non_null(h);
     bool ok = h_terminate(h);
-    if (!stderr_clean(h)) {
-        print_server_log(h);
-        ok = false;
-    }
+    for (struct harness *s = h; s; s = s->peer)
+        if (!stderr_clean(s)) {
+            print_server_log(s);
+            ok = false;
+        }
     assert_true(ok);
 }
 
@@ -656,10 +712,14 @@ h_stop(struct harness *h)
     if (!h)
         return -1;
     bool ok = true;
+    if (h->peer) { /* the peer first: the database is H's to drop */
+        ok = h_stop(h->peer) == 0;
+        h->peer = NULL;
+    }
     if (h->pid)
-        ok = h_terminate(h);
+        ok = terminate_one(h) && ok;
     else
-        ok = h->exited_ok;
+        ok = h->exited_ok && ok;
     if (h->port && !stderr_clean(h))
         ok = false;
     if (!ok && h->port)
@@ -804,8 +864,10 @@ h_request(struct harness *h, const char *method, const char *path, const char *c
         h->live->prev = r;
     h->live = r;
     struct collect col = { .r = r };
+    /* two servers: every other request to the peer, unless pinned */
+    const struct harness *to = h->peer && !h->pinned && (h->turn++ & 1) ? h->peer : h;
     char url[8192 + 128];
-    snprintf(url, sizeof url, "%s%s", h->base, path);
+    snprintf(url, sizeof url, "%s%s", to->base, path);
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);

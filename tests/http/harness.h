@@ -26,6 +26,17 @@
  * its quoting is standard SQL. Where the dialects differ, a test branches on
  * h_on_postgresql().
  *
+ * Two servers (LOTSE_TEST_SERVERS=2, PostgreSQL only): h_start() and
+ * h_serve() also start a second `lotse serve` over the same database, with
+ * the same arguments (h->peer), and the requests sent through H go to the
+ * two servers in turn: the first to H's own, the next to the peer's, and so
+ * on. A token or a session made on one server is then used on the other, and
+ * every suite has to hold with its requests spread over two processes.
+ * h_stop() and h_test_server_exits_cleanly() stop both and check both
+ * stderrs. Tests about one process (its connections, its signals, its
+ * counters) pin their requests to H's server with h_pin(), or address the
+ * peer directly (requests through h->peer go to the peer only).
+ *
  * The helpers use cmocka's assertions; the EXPECT_* macros report the line
  * of the caller and print the response when they fail.
  */
@@ -75,6 +86,9 @@ struct harness {
     int n_tokens;
     struct h_owned *owned; /* freed by h_stop() */
     struct h_resp *live;   /* responses not yet freed: freed by h_stop() */
+    struct harness *peer;  /* two servers: the second one, stopped by h_stop(); else NULL */
+    unsigned turn;         /* two servers: requests sent through H so far */
+    int pinned;            /* > 0: requests go to H's own server only (h_pin) */
 };
 
 struct h_resp {
@@ -103,8 +117,16 @@ bool h_serve(struct harness *h, const char *const *extra);
 
 /* A second server on FIRST's store (PostgreSQL: several app servers over one
  * database), with a directory of its own; its h_stop() leaves the store to
- * FIRST's. NULL (having printed why) on failure. */
+ * FIRST's. It has no peer of its own, whatever the mode. NULL (having printed
+ * why) on failure. */
 struct harness *h_start_beside(const struct harness *first, const char *const *extra);
+
+/* Does this run use two servers per harness (LOTSE_TEST_SERVERS=2)? */
+bool h_two_servers(void);
+
+/* Pin (ON true) or unpin the requests sent through H to H's own server;
+ * pins nest. Without a peer it changes nothing. */
+void h_pin(struct harness *h, bool on);
 
 /* Run `lotse ARGS…` (NULL-terminated, after the binary) in H's directory:
  * its exit status; *OUTPUT (kept by the harness) its stdout and stderr when
@@ -114,12 +136,14 @@ int h_lotse(struct harness *h, const char *const *args, const char **output);
 /* Send SIGTERM (unless the server has already been stopped), reap it, check
  * its stderr for sanitizer reports, run `lotse worklist check`, close
  * everything, drop the PostgreSQL database and remove the directory (both
- * kept when LOTSE_TEST_KEEP is set). Returns 0 when the server exited 0, its
- * stderr is clean, the check passed and the database was dropped. */
+ * kept when LOTSE_TEST_KEEP is set); the peer, if any, first. Returns 0 when
+ * the servers exited 0, their stderr is clean, the check passed and the
+ * database was dropped. */
 int h_stop(struct harness *h);
 
-/* Only send SIGTERM and wait: true when the exit status was 0. The harness
- * stays usable for store reads; h_stop() then only cleans up. */
+/* Only send SIGTERM and wait (to the peer too): true when the exit status
+ * was 0. The harness stays usable for store reads; h_stop() then only cleans
+ * up. */
 bool h_terminate(struct harness *h);
 
 /* cmocka group setup/teardown with no extra arguments. */
@@ -127,7 +151,8 @@ int h_group_setup(void **state);
 int h_group_teardown(void **state);
 
 /* The last test of every group: SIGTERM (unless the server has already been
- * stopped), exit status 0, and no sanitizer report in the server's stderr. */
+ * stopped), exit status 0, and no sanitizer report in the server's stderr
+ * (both servers'). */
 void h_test_server_exits_cleanly(void **state);
 
 /* What main returns: nonzero when cmocka counted failures or any h_stop()

@@ -3,7 +3,9 @@
  * promise (the API contract "Conventions", "Outside /api/v1", `lotse serve`):
  * X-Request-Id on every response, /healthz, /metrics in the Prometheus text
  * format, the OpenAPI document, 404 and 405 with Allow, and SIGTERM that
- * finishes the requests in flight and exits 0.
+ * finishes the requests in flight and exits 0. With two servers
+ * (LOTSE_TEST_SERVERS=2) the metrics of both are read, and the tests about
+ * one process (a lost store connection, SIGTERM) stay on the first.
  */
 #include "harness.h"
 
@@ -418,21 +420,32 @@ metrics_are_prometheus_text_and_count_requests(void **state)
     r = h_api(h, "GET", "/no/such/path/secret43", NULL, NULL);
     h_free(r);
 
+    /* Each server counts the requests it answered: with two servers the
+       requests above went to both, so every server's text is checked and the
+       routes are looked for in the two together. */
     struct h_snap before;
     h_snap_take(h, &before);
-    r = h_api(h, "GET", "/metrics", NULL, NULL);
-    EXPECT_STATUS(r, 200);
-    const char *ct = h_header(r, "Content-Type");
-    assert_non_null(ct);
-    assert_true(strncmp(ct, "text/plain", 10) == 0);
-    assert_non_null(strstr(ct, "version=0.0.4"));
-    check_prometheus(h, r->body);
-    assert_non_null(strstr(r->body, "# TYPE lotse_requests_total counter"));
-    assert_non_null(strstr(r->body, "route=\"/healthz\""));
-    assert_non_null(strstr(r->body, "route=\"/api/v1/cases/{id}\""));
-    assert_null(strstr(r->body, "cs_metricsecret42"));
-    assert_null(strstr(r->body, "secret43"));
-    h_free(r);
+    bool healthz = false, cases = false;
+    h_pin(h, true); /* through H to H's own server; through h->peer to the peer */
+    for (struct harness *s = h; s; s = s->peer) {
+        r = h_api(s, "GET", "/metrics", NULL, NULL);
+        EXPECT_STATUS(r, 200);
+        const char *ct = h_header(r, "Content-Type");
+        assert_non_null(ct);
+        assert_true(strncmp(ct, "text/plain", 10) == 0);
+        assert_non_null(strstr(ct, "version=0.0.4"));
+        check_prometheus(h, r->body);
+        assert_non_null(strstr(r->body, "# TYPE lotse_requests_total counter"));
+        assert_non_null(strstr(r->body, "# TYPE lotse_jobs_lock_held gauge"));
+        healthz = healthz || strstr(r->body, "route=\"/healthz\"");
+        cases = cases || strstr(r->body, "route=\"/api/v1/cases/{id}\"");
+        assert_null(strstr(r->body, "cs_metricsecret42"));
+        assert_null(strstr(r->body, "secret43"));
+        h_free(r);
+    }
+    h_pin(h, false);
+    assert_true(healthz);
+    assert_true(cases);
     EXPECT_NOTHING_STORED(h, &before);
 }
 
@@ -690,6 +703,9 @@ a_lost_store_connection_is_503_and_the_next_request_reconnects(void **state)
     struct harness *h = *state;
     if (!h_on_postgresql())
         skip(); /* SQLite has no connection to lose */
+    /* about one process: the request that loses its connection and the one
+       after it, which must reconnect, go to the same server */
+    h_pin(h, true);
     const char *cs =
         h_sql_str(h, "SELECT k.id FROM cases k JOIN users u ON u.id = k.case_manager_id"
                      " WHERE u.username = 'fm1' AND k.status = 'active'"
@@ -717,10 +733,14 @@ a_lost_store_connection_is_503_and_the_next_request_reconnects(void **state)
     EXPECT_STATUS(r, 201);
     h_free(r);
     assert_int_equal(h_count(h, "SELECT count(*) FROM notes"), before + 1);
+    h_pin(h, false);
 }
 
 /* Send a request whose body is only half there, then SIGTERM (COUNT times):
- * the server must wait for the rest, answer it in full and exit 0. */
+ * the server must wait for the rest, answer it in full and exit 0. About one
+ * process: the connection goes to H's own server (h->port) and the signal to
+ * its pid; with two servers the peer keeps running until the group's last
+ * test stops it. */
 static void
 sigterm_with_request_in_flight(struct harness *h, int count)
 {
