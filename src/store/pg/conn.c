@@ -56,7 +56,9 @@ enum { LOAD_TABLES = 24, LOAD_BATCH_BYTES = 8 << 20 };
 /* Type OIDs of pg_type (catalog/pg_type_d.h is a server header). */
 enum { OID_INFER = 0, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
 
-/* Held by every write transaction until it ends: 'lotse' in ASCII. */
+/* Held by every write transaction until it ends. The key is an arbitrary constant
+   (not a spelling of anything); servers of one database must agree on it, so it
+   never changes. */
 #define WRITE_LOCK_SQL "SELECT pg_advisory_xact_lock(465558893413)"
 /* The job lock (store.h), held by a session until it releases it or ends:
    'lotsejb' in ASCII, another key than the writers'. */
