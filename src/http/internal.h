@@ -11,6 +11,7 @@
 
 #include "http/http.h"
 #include "http/server.h"
+#include "util/netaddr.h"
 
 enum { METRIC_BUCKETS = 10 };
 
@@ -31,6 +32,8 @@ struct server_state {
     struct pool *hasher;
     struct route_metrics *metrics; /* n_routes + 1 (unmatched) */
     atomic_int in_flight;
+    struct net_prefix proxies[NET_PREFIXES_MAX]; /* server.trusted_proxies */
+    size_t n_proxies;
     pthread_mutex_t dbs_mu;
     struct db *dbs[256];
     int n_dbs;

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,12 +37,14 @@
 #include "http/internal.h"
 #include "core/worklist.h"
 #include "core/writer.h"
+#include "util/buf.h"
 #include "util/crypto.h"
 #include "util/id.h"
 #include "util/jsonmem.h"
 #include "util/i18n.h"
 #include "util/pool.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 
 struct server_state srv;
 
@@ -562,6 +565,20 @@ dispatch(struct request *req)
 
 /* ---- MHD callbacks ---- */
 
+/* MHD_KeyValueIterator: X-Forwarded-For values into the buf USER, joined by commas. */
+static enum MHD_Result
+forwarded_for(void *user, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct buf *b = user;
+    if (value && strcasecmp(key, "X-Forwarded-For") == 0) {
+        if (b->len)
+            buf_putc(b, ',');
+        buf_puts(b, value);
+    }
+    return MHD_YES;
+}
+
 /* Request ids need to be unique, not secret: a per-thread generator seeded
  * once from the system's random source saves a system call per request. */
 static void
@@ -605,6 +622,17 @@ request_new(struct MHD_Connection *conn, const char *url, const char *method)
         else if (ci->client_addr->sa_family == AF_INET6)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr,
                       sizeof addr);
+    }
+    /* behind a reverse proxy named in server.trusted_proxies, the client's address is
+       in X-Forwarded-For (util/netaddr.h) */
+    if (srv.n_proxies) {
+        struct buf xff = BUF_INIT; /* several such headers read as one, joined by commas */
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, forwarded_for, &xff);
+        char peer[INET6_ADDRSTRLEN];
+        snprintf(peer, sizeof peer, "%s", addr);
+        net_client_address(srv.proxies, srv.n_proxies, peer, xff.len ? buf_cstr(&xff) : NULL, addr,
+                           sizeof addr);
+        buf_free(&xff);
     }
     req->client_address = arena_strdup(&req->arena, addr);
     char *copy = arena_alloc(&req->arena, strlen(url) + 1);
@@ -738,6 +766,10 @@ server_run(const struct server_setup *setup)
     srv.routes = setup->routes;
     srv.n_routes = setup->n_routes;
     pthread_mutex_init(&srv.dbs_mu, NULL);
+    if (!net_prefixes_parse(cfg->trusted_proxies, srv.proxies, &srv.n_proxies)) {
+        log_error("server.trusted_proxies: not a list of addresses"); /* config checked it */
+        return 1;
+    }
     if (!routes_check(setup->routes, setup->n_routes, err, sizeof err)) {
         log_error("routes: %s", err);
         return 1;

@@ -13,6 +13,7 @@
 #include "util/config.h"
 
 #include "util/buf.h"
+#include "util/netaddr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -93,6 +94,7 @@ struct setting {
 
 static const char *check_listen(const char *value);
 static const char *check_db_url(const char *value);
+static const char *check_proxies(const char *value);
 
 static const char *const languages[] = { "de", "en", NULL };
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
@@ -115,6 +117,8 @@ static const struct setting settings[] = {
                  "TLS is terminated in front of lotse: session cookies get Secure"),
     SETTING_PATH(server, static_dir, "",
                  "serve static files from this directory; empty: the embedded ones"),
+    SETTING_STR(server, trusted_proxies, "", check_proxies, SECRET_NONE,
+                "reverse proxies whose X-Forwarded-For is believed (addresses or prefixes)"),
 
     SETTING_STR(store, db_url, "sqlite:var/lotse.db", check_db_url, SECRET_URL_PASSWORD,
                 "database: sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/DB"),
@@ -348,6 +352,17 @@ check_listen(const char *value)
         return NULL;
     return "must be HOST:PORT with an IPv4 address, localhost or [IPv6] as HOST"
            " and a port 0..65535";
+}
+
+static const char *
+check_proxies(const char *value)
+{
+    struct net_prefix p[NET_PREFIXES_MAX];
+    size_t n;
+    if (net_prefixes_parse(value, p, &n))
+        return NULL;
+    return "must be IPv4 or IPv6 addresses or ADDRESS/BITS prefixes, separated by spaces or"
+           " commas, at most 32";
 }
 
 static const char *

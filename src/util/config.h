@@ -23,6 +23,7 @@ struct config {
     unsigned max_body_bytes;     /* 1024..16777216; the API contract says 1 MiB */
     bool tls;                    /* sessions cookies get Secure (TLS terminated in front) */
     char static_dir[512];        /* "" = serve embedded assets */
+    char trusted_proxies[512];   /* util/netaddr.h: whose X-Forwarded-For is believed */
     /* [store] */
     char db_url[1024];        /* sqlite:PATH or postgresql://... */
     unsigned busy_timeout_ms; /* 0..60000 */

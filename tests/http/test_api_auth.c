@@ -437,6 +437,52 @@ admin_creates_teams(void **state)
     EXPECT_NOTHING_STORED(h, &before);
 }
 
+/* ---- behind a reverse proxy ---- */
+
+/* A wrong password for user name NAME, sent with X-Forwarded-For: XFF. */
+static int
+failed_sign_in_from(struct harness *h, const char *name, const char *xff)
+{
+    const char *headers[] = { "Content-Type: application/json",
+                              h_printf(h, "X-Forwarded-For: %s", xff), NULL };
+    const char *body = h_printf(h, "{\"username\":\"%s\",\"password\":\"not the password\"}", name);
+    struct h_resp *r = h_request(h, "POST", "/api/v1/tokens", headers, body, strlen(body));
+    int status = (int)r->status;
+    h_free(r);
+    return status;
+}
+
+/* With the proxy trusted (server.trusted_proxies), the brake counts per the
+ * address the proxy names, and a client's own X-Forwarded-For entries left of
+ * it change nothing; without, the header is ignored and everything counts
+ * for the proxy's address. The address allowance is ten times
+ * login_max_failures: ten failures of ten names. */
+static void
+the_brake_counts_the_address_a_trusted_proxy_names(void **state)
+{
+    (void)state;
+    static const char *const trusted[] = { "--set", "session.login_max_failures=1", "--set",
+                                           "server.trusted_proxies=127.0.0.1 ::1", NULL };
+    struct harness *h = h_start(trusted);
+    assert_non_null(h);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(failed_sign_in_from(h, h_printf(h, "nobody%d", i), "203.0.113.5"), 401);
+    assert_int_equal(failed_sign_in_from(h, "nobody10", "203.0.113.5"), 429);
+    /* another address is not braked */
+    assert_int_equal(failed_sign_in_from(h, "nobody11", "203.0.113.6"), 401);
+    /* a forged entry in front of the proxy's does not move the count */
+    assert_int_equal(failed_sign_in_from(h, "nobody12", "198.51.100.1, 203.0.113.5"), 429);
+    assert_int_equal(h_stop(h), 0);
+
+    static const char *const untrusted[] = { "--set", "session.login_max_failures=1", NULL };
+    h = h_start(untrusted);
+    assert_non_null(h);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(failed_sign_in_from(h, h_printf(h, "nobody%d", i), "203.0.113.5"), 401);
+    assert_int_equal(failed_sign_in_from(h, "nobody11", "203.0.113.6"), 429);
+    assert_int_equal(h_stop(h), 0);
+}
+
 int
 main(void)
 {
@@ -455,5 +501,9 @@ main(void)
         cmocka_unit_test(h_test_server_exits_cleanly),
     };
     int failed = cmocka_run_group_tests_name("http/api_auth", tests, setup, h_group_teardown);
+    const struct CMUnitTest proxies[] = {
+        cmocka_unit_test(the_brake_counts_the_address_a_trusted_proxy_names),
+    };
+    failed += cmocka_run_group_tests_name("http/api_auth behind a proxy", proxies, NULL, NULL);
     return h_exit_code(failed);
 }

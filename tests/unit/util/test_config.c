@@ -73,6 +73,7 @@ assert_config_equal(const struct config *a, const struct config *b)
     assert_int_equal(a->max_body_bytes, b->max_body_bytes);
     assert_int_equal(a->tls, b->tls);
     assert_string_equal(a->static_dir, b->static_dir);
+    assert_string_equal(a->trusted_proxies, b->trusted_proxies);
     assert_string_equal(a->db_url, b->db_url);
     assert_int_equal(a->busy_timeout_ms, b->busy_timeout_ms);
     assert_int_equal(a->audit_batch_max, b->audit_batch_max);
@@ -90,7 +91,7 @@ assert_config_equal(const struct config *a, const struct config *b)
     assert_string_equal(a->log_level, b->log_level);
     assert_int_equal(a->access_log, b->access_log);
     /* a new key needs a line above */
-    assert_int_equal(config_key_count(), 25);
+    assert_int_equal(config_key_count(), 26);
 }
 
 static void
@@ -110,6 +111,7 @@ defaults_are_the_documented_values(void **state)
     assert_int_equal(cfg.max_body_bytes, 1048576);
     assert_false(cfg.tls);
     assert_string_equal(cfg.static_dir, "");
+    assert_string_equal(cfg.trusted_proxies, "");
     assert_string_equal(cfg.db_url, "sqlite:var/lotse.db");
     assert_int_equal(cfg.busy_timeout_ms, 5000);
     assert_int_equal(cfg.audit_batch_max, 512);
@@ -133,7 +135,7 @@ key_table_names_are_dotted_and_unique(void **state)
 {
     (void)state;
     size_t n = config_key_count();
-    assert_int_equal(n, 25);
+    assert_int_equal(n, 26);
     assert_string_equal(config_key_name(0), "server.listen");
     assert_string_equal(config_key_name(n - 1), "log.access_log");
     assert_null(config_key_name(n));
@@ -247,6 +249,9 @@ bad_values_name_key_value_and_line(void **state)
         { "[log]\naccess_log = maybe\n",
           "2: bad value for log.access_log: 'maybe' (must be true/false, yes/no, on/off or 1/0)" },
         { "[server]\ntls = 2\n", "2: bad value for server.tls: '2'" },
+        { "[server]\ntrusted_proxies = 127.0.0.1 proxy.local\n",
+          "2: bad value for server.trusted_proxies: '127.0.0.1 proxy.local' (must be IPv4 or"
+          " IPv6 addresses" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct config cfg;
