@@ -460,10 +460,9 @@ failed_sign_in_from(struct harness *h, const char *name, const char *xff)
 static void
 the_brake_counts_the_address_a_trusted_proxy_names(void **state)
 {
-    (void)state;
     static const char *const trusted[] = { "--set", "session.login_max_failures=1", "--set",
                                            "server.trusted_proxies=127.0.0.1 ::1", NULL };
-    struct harness *h = h_start(trusted);
+    struct harness *h = *state = h_start(trusted); /* stopped by the teardown if this fails */
     assert_non_null(h);
     for (int i = 0; i < 10; i++)
         assert_int_equal(failed_sign_in_from(h, h_printf(h, "nobody%d", i), "203.0.113.5"), 401);
@@ -472,15 +471,27 @@ the_brake_counts_the_address_a_trusted_proxy_names(void **state)
     assert_int_equal(failed_sign_in_from(h, "nobody11", "203.0.113.6"), 401);
     /* a forged entry in front of the proxy's does not move the count */
     assert_int_equal(failed_sign_in_from(h, "nobody12", "198.51.100.1, 203.0.113.5"), 429);
+    *state = NULL;
     assert_int_equal(h_stop(h), 0);
 
     static const char *const untrusted[] = { "--set", "session.login_max_failures=1", NULL };
-    h = h_start(untrusted);
+    h = *state = h_start(untrusted);
     assert_non_null(h);
     for (int i = 0; i < 10; i++)
         assert_int_equal(failed_sign_in_from(h, h_printf(h, "nobody%d", i), "203.0.113.5"), 401);
     assert_int_equal(failed_sign_in_from(h, "nobody11", "203.0.113.6"), 429);
+    *state = NULL;
     assert_int_equal(h_stop(h), 0);
+}
+
+/* A harness the test left running when it failed half-way. */
+static int
+stop_left_harness(void **state)
+{
+    if (*state)
+        h_stop(*state);
+    *state = NULL;
+    return 0;
 }
 
 int
@@ -502,7 +513,8 @@ main(void)
     };
     int failed = cmocka_run_group_tests_name("http/api_auth", tests, setup, h_group_teardown);
     const struct CMUnitTest proxies[] = {
-        cmocka_unit_test(the_brake_counts_the_address_a_trusted_proxy_names),
+        cmocka_unit_test_teardown(the_brake_counts_the_address_a_trusted_proxy_names,
+                                  stop_left_harness),
     };
     failed += cmocka_run_group_tests_name("http/api_auth behind a proxy", proxies, NULL, NULL);
     return h_exit_code(failed);
