@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# tools/pg-cluster.sh — a private, throw-away PostgreSQL cluster for the tests.
+# tools/pg-cluster.sh — a private, throw-away PostgreSQL cluster for the tests
+# and the benchmarks.
 #
-#   tools/pg-cluster.sh start DIR   make a cluster in DIR (which must not exist
+#   tools/pg-cluster.sh start DIR [--bench]
+#                                   make a cluster in DIR (which must not exist
 #                                   or be empty), start it, and print lines to
 #                                   eval:  export LOTSE_TEST_PG_HOST=DIR
 #                                          export LOTSE_TEST_PG_PORT=PORT
@@ -10,11 +12,15 @@
 #                                   a DIR that does not run, or does not exist,
 #                                   is just removed
 #
-# The server listens only on a unix socket in DIR (no TCP at all), trusts
-# the superuser "lotse" without a password, and trades durability for speed
-# (fsync=off and friends): for tests only. It needs no system service and
+# The server listens only on a unix socket in DIR (no TCP at all) and trusts
+# the superuser "lotse" without a password. It needs no system service and
 # never touches /var/lib/postgresql, /etc/postgresql, port 5432 or the
 # postgresql systemd units.
+#
+# Without --bench the cluster trades durability for speed (fsync=off and
+# friends): for tests only. With --bench it is durable and tuned for the
+# benchmarks (bench/run.sh --db postgresql); the reasons are at bench_settings
+# below and in docs/performance.md.
 #
 # As root, everything that runs a PostgreSQL program (initdb, pg_ctl,
 # postgres) runs as the unprivileged user "nobody", which then owns DIR;
@@ -31,7 +37,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -158,6 +164,53 @@ start_failed() {
   die "$msg"
 }
 
+# bench_settings: the postgresql.conf lines of --bench, sized for this machine.
+#
+# Durability: what lotse's SQLite store has (journal_mode=WAL with
+# synchronous=NORMAL), so that the two stores are compared at the same
+# promise. fsync=on and full_page_writes=on: a crash never corrupts the
+# cluster. synchronous_commit=off: a commit returns before its WAL record is
+# flushed; the WAL writer flushes within 3 x wal_writer_delay (200 ms), so a
+# crash of the machine, or of PostgreSQL, may lose the commits of the last
+# ~0.6 s, and never leaves a transaction half done. SQLite with
+# synchronous=NORMAL loses the last commits on a power loss or an OS crash
+# (not when lotse itself crashes: its WAL is in the OS's page cache by then).
+#
+# Memory: shared_buffers a quarter of RAM, at most 4 GB (PostgreSQL's own
+# advice for a dedicated server is 25 %; the 1,000,000-client store is a few
+# GB, and the OS page cache holds the rest of it anyway);
+# effective_cache_size half of RAM (only a planner hint: most of the store is
+# in memory, so index scans are cheap); maintenance_work_mem 512 MB for
+# VACUUM and index builds after the bulk load.
+#
+# Checkpoints: max_wal_size 8 GB and checkpoint_timeout 15 min, so that
+# filling a large store checkpoints by time rather than every GB of WAL (the
+# default max_wal_size of 1 GB would checkpoint again and again, each
+# followed by a burst of full-page images); checkpoint_completion_target 0.9
+# spreads a checkpoint's writes over the interval. min_wal_size 1 GB keeps
+# WAL segments for reuse. The WAL can thus take ~8 GB of disk in DIR.
+bench_settings() {
+  local mem_kib sb_mib ecs_mib
+  mem_kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) || return 1
+  [[ "$mem_kib" =~ ^[0-9]+$ ]] || return 1
+  sb_mib=$((mem_kib / 4 / 1024))
+  [ "$sb_mib" -le 4096 ] || sb_mib=4096
+  [ "$sb_mib" -ge 128 ] || sb_mib=128
+  ecs_mib=$((mem_kib / 2 / 1024))
+  cat <<EOF
+fsync = on
+full_page_writes = on
+synchronous_commit = off
+shared_buffers = ${sb_mib}MB
+effective_cache_size = ${ecs_mib}MB
+maintenance_work_mem = 512MB
+max_wal_size = 8GB
+min_wal_size = 1GB
+checkpoint_timeout = 15min
+checkpoint_completion_target = 0.9
+EOF
+}
+
 cmd_start() {
   local bindir port locale_opt
   bindir=$(find_bindir) ||
@@ -207,15 +260,21 @@ cmd_start() {
   local sock_dir=${DIR//\'/\'\'}
   cat >>"$DIR/data/postgresql.conf" <<EOF
 
-# --- tools/pg-cluster.sh: a private cluster for tests ---
+# --- tools/pg-cluster.sh: a private cluster for ${PURPOSE} ---
 listen_addresses = ''
 unix_socket_directories = '$sock_dir'
 port = $port
+max_connections = 200
+EOF
+  if [ "$PURPOSE" = benchmarks ]; then
+    bench_settings >>"$DIR/data/postgresql.conf" || start_failed "cannot read /proc/meminfo"
+  else
+    cat >>"$DIR/data/postgresql.conf" <<EOF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 200
 EOF
+  fi
 
   if ! as_pg "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgresql.log" -w -t 60 start \
          >"$DIR/pg_ctl.log" 2>&1; then
@@ -230,6 +289,12 @@ EOF
   printf 'export LOTSE_TEST_PG_USER=%q\n' lotse
 }
 
+PURPOSE=tests
+if [ "$#" -eq 3 ] && [ "$1" = start ] && [ "$3" = --bench ]; then
+  PURPOSE=benchmarks
+  set -- "$1" "$2"
+fi
+readonly PURPOSE
 [ "$#" -eq 2 ] || usage
 case "$2" in
   '') die "DIR must not be empty" ;;
