@@ -165,7 +165,7 @@ counted = {"lotse": "lotse serve" + (" (both servers)" if servers > 1 else ""),
 def f(v, fmt):
     return "-" if v is None else format(v, fmt)
 print()
-print(f"lotse case-work benchmark — {config}, ${CLIENTS} demo clients; fm1: ${N_CASES} cases (${N_ACTIVE} active);"
+print(f"lotse case-work benchmark — {config}, ${CLIENTS_DESC}; fm1: ${N_CASES} cases (${N_ACTIVE} active);"
       " showcase case ${SHOWCASE}: ${N_NOTES} notes, ${N_PLANS} plan versions; search prefix '${PREFIX}'")
 print("wrk -t${THREADS} (-t1 at 1 connection) -d${DURATION} --latency; server = the servers' own time"
       " per request (access log), <2/<5 ms = share of requests under 2/5 ms (/metrics histogram),"

@@ -236,10 +236,11 @@ pg_cluster_start() {
 
 # bench_store: the store in DB_URL (see the top); sets STORE_DESC, DB_MIB,
 # DEMO_LOG (the demo's output, empty for a reused store), CLIENTS (counted in
-# a reused store) and PG_PM_PID.
+# a reused store), CLIENTS_DESC ("N demo clients") and PG_PM_PID.
 bench_store() {
   DEMO_LOG=$TMP/demo.log
   : >"$DEMO_LOG"
+  CLIENTS_DESC="$CLIENTS demo clients"
   if [ -n "${BENCH_DB_URL:-}" ]; then
     DB_URL=$BENCH_DB_URL DB_REUSED=yes
     say "reusing the store ${DB_URL%%\?*}"
@@ -249,6 +250,7 @@ bench_store() {
       psql_q "$DB_URL" 'SELECT 1' >/dev/null || die "cannot connect to BENCH_DB_URL"
     fi
     CLIENTS=$(store_sql 'SELECT count(*) FROM clients') || die "BENCH_DB_URL is not a lotse store"
+    CLIENTS_DESC="$CLIENTS clients (a reused store)"
   elif [ "$DB_KIND" = sqlite ]; then
     DB_URL=sqlite:$TMP/lotse.db
     say "filling a store with $CLIENTS demo clients"
@@ -271,7 +273,7 @@ bench_store() {
   fi
   if [ "$DB_KIND" = sqlite ]; then
     DB_MIB=$(du -cm "${DB_URL#sqlite:}"* | tail -n1 | cut -f1)
-    STORE_DESC="SQLite, $CLIENTS demo clients ($DB_MIB MiB with WAL and audit file; "
+    STORE_DESC="SQLite, $CLIENTS_DESC ($DB_MIB MiB with WAL and audit file; "
   else
     DB_MIB=$(psql_q "$DB_URL" 'SELECT pg_database_size(current_database()) / 1048576')
     local settings
@@ -279,7 +281,7 @@ bench_store() {
       'fsync ' || current_setting('fsync'), 'full_page_writes ' || current_setting('full_page_writes'),
       'synchronous_commit ' || current_setting('synchronous_commit'),
       'shared_buffers ' || current_setting('shared_buffers'))")
-    STORE_DESC="$settings; $CLIENTS demo clients (database $DB_MIB MiB; "
+    STORE_DESC="$settings; $CLIENTS_DESC (database $DB_MIB MiB; "
     if [ -n "$PG_DIR" ]; then
       PG_PM_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
       STORE_DESC+="a private cluster, tools/pg-cluster.sh --bench; "

@@ -245,7 +245,7 @@ parts = groups if len(groups) > 1 else []
 def f(v, fmt):
     return "-" if v is None else format(v, fmt)
 print()
-print(f"lotse benchmark — {config}, ${CLIENTS} demo clients, wrk -t${THREADS} -d${DURATION} --latency")
+print(f"lotse benchmark — {config}, ${CLIENTS_DESC}, wrk -t${THREADS} -d${DURATION} --latency")
 print()
 head = (f"{'target':<36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'srv p99':>8}"
         f" {'of nginx':>9} {'non-2xx':>8} {'errors':>7} {'cores':>6} {'CPU us/req':>10}")
