@@ -52,6 +52,7 @@ PASSWORD=${BENCH_PASSWORD:-lotse-demo-2026}
 GOAL_WL_P99_MS=5 GOAL_CASE_MS=5 GOAL_SEARCH_MS=2
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+bench_supervise "$@"
 
 usage() {
   sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//' >&2

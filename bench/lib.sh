@@ -23,7 +23,8 @@
 #                 the temp dir
 #
 # The sourcing script sets ROOT, LOTSE, CLIENTS, DURATION, THREADS and
-# PASSWORD, then calls bench_parse_args "$@" and bench_begin PREFIX.
+# PASSWORD, then calls bench_supervise "$@", bench_parse_args "$@" and
+# bench_begin PREFIX.
 # Everything here lives in variables with capital names; functions that
 # cannot go on call die, which exits through the cleanup.
 
@@ -101,6 +102,30 @@ bench_need() {
 
 # ---- the temp dir and the cleanup ----------------------------------------------
 
+# bench_supervise ARG...: run this script again, as a child, and only wait for
+# it. Why: bash drops a SIGINT that arrives while a foreground command runs
+# unless that command dies of it too ("wait and cooperative exit"), so a
+# `kill -INT` to the script would often go unnoticed; a shell in `wait` always
+# takes it. INT, TERM and HUP are passed on to the child as TERM, whose
+# cleanup (bench_cleanup) stops everything; this shell then exits 130, 143 or
+# 129. The child (BENCH_CHILD=1, and what it starts) runs on as usual.
+bench_supervise() {
+  [ -z "${BENCH_CHILD:-}" ] || return 0
+  local child rc sig=0
+  BENCH_CHILD=1 bash "$0" "$@" &
+  child=$!
+  trap 'sig=130; kill -TERM "$child" 2>/dev/null || true' INT
+  trap 'sig=143; kill -TERM "$child" 2>/dev/null || true' TERM
+  trap 'sig=129; kill -TERM "$child" 2>/dev/null || true' HUP
+  while :; do
+    rc=0
+    wait "$child" || rc=$?
+    kill -0 "$child" 2>/dev/null || break
+  done
+  [ "$sig" -eq 0 ] || rc=$sig
+  exit "$rc"
+}
+
 # bench_begin PREFIX: the temp dir, and the traps that clean up on every way out.
 bench_begin() {
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
@@ -138,7 +163,7 @@ bench_cleanup() {
     "$ROOT/tools/pg-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1 ||
       echo "bench: could not stop the PostgreSQL cluster in $PG_DIR" >&2
   fi
-  if [ "$rc" -ne 0 ]; then
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 129 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
     for log in "${SERVER_LOGS[@]}"; do
       [ -s "$log" ] || continue
       echo "bench: failed (exit $rc); last lines of the server's log ${log##*/}:" >&2
@@ -531,6 +556,8 @@ wrk_measure() {
   k1=$(cpu_ticks)
   : >"$TMP/access.log"
   if [ "$route" != - ]; then
+    # a server that stopped would leave the load balancer with one: stop here
+    servers_alive
     m1=$(log_marks)
     metrics_all "$TMP/m1"
     read -r -a m0 <<<"$m0"

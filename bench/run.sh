@@ -41,6 +41,7 @@ read -r -a CONNS <<<"${BENCH_CONNECTIONS:-16 64}"
 PASSWORD=${BENCH_PASSWORD:-lotse-demo-2026}
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+bench_supervise "$@"
 
 usage() {
   sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2

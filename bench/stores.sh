@@ -43,6 +43,7 @@ PASSWORD=${BENCH_PASSWORD:-lotse-demo-2026}
 GOAL_SHARE=0.5 GOAL_P99_MS=20 GOAL_CONNS=64
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+bench_supervise "$@"
 
 usage() {
   sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2
