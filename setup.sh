@@ -8,7 +8,10 @@
 #   ./setup.sh test    build, run every test plainly and again under ASan+UBSan
 #                      (the PostgreSQL ones on a private throw-away cluster),
 #                      close with one line "N passed, M failed"
-#   ./setup.sh bench   build, install wrk and nginx, run bench/run.sh
+#   ./setup.sh bench [--db sqlite|postgresql] [--servers 1|2]
+#                      build, install wrk and nginx (and PostgreSQL for --db
+#                      postgresql), run bench/run.sh with these options
+#                      (bench/stores.sh compares the stores side by side)
 #
 # Written for Debian 12 (root, or a user with sudo). Every step is idempotent:
 # it installs or rebuilds only what is missing or stale, and is quiet unless it
@@ -309,23 +312,35 @@ cmd_test() {
 cmd_bench() {
   cmd_build
   # Debian starts a service when its package is installed; the policy-rc.d
-  # of apt_install_no_start keeps the system nginx from starting on port 80.
-  apt_install_no_start wrk nginx curl python3
-  exec bash bench/run.sh
+  # of apt_install_no_start keeps the system nginx from starting on port 80
+  # (and the system PostgreSQL cluster on port 5432).
+  local packages=(wrk nginx curl python3) arg want_pg=no
+  for arg in "$@"; do
+    case "$arg" in
+      postgresql|--db=postgresql) want_pg=yes ;;
+    esac
+  done
+  case "${BENCH_DB_URL:-}" in postgresql://*|postgres://*) want_pg=yes ;; esac
+  # the server programs for the private cluster (tools/pg-cluster.sh --bench),
+  # and psql; deps installs them for the tests too
+  [ "$want_pg" = no ] || packages+=(postgresql)
+  apt_install_no_start "${packages[@]}"
+  exec bash bench/run.sh "$@"
 }
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
-[ "$#" -eq 1 ] || usage
+[ "$#" -ge 1 ] || usage
+[ "$#" -eq 1 ] || [ "$1" = bench ] || usage
 case "$1" in
   deps)  cmd_deps ;;
   build) cmd_build ;;
   start) cmd_start ;;
   test)  cmd_test ;;
-  bench) cmd_bench ;;
+  bench) shift; cmd_bench "$@" ;;
   -h|--help|help) usage ;;
   *) usage ;;
 esac
