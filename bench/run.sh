@@ -70,7 +70,9 @@ fetch "$TMP/cases.json" -H "$AUTH" "$BASE/api/v1/cases?assigned_to=me&limit=1" |
   die "could not list the cases of $USERNAME"
 CASE_ID=$(json_get '["items"][0]["id"]' <"$TMP/cases.json") || die "$USERNAME has no case"
 # The notes go to fm1's active cases other than the one read (whose page
-# would grow), each started before the note's time: now minus a minute.
+# would grow) and the showcase case of bench/casework.sh (fm1's first active
+# case by id, with its 200 notes, should this store be reused for it), each
+# started before the note's time: now minus a minute.
 fetch "$TMP/active.json" -H "$AUTH" "$BASE/api/v1/cases?assigned_to=me&status=active&limit=500" ||
   die "could not list the active cases of $USERNAME"
 read -r NOTE_AT NOTE_CASES < <(python3 - "$TMP/active.json" "$CASE_ID" <<'PY'
@@ -78,8 +80,9 @@ import datetime, json, sys, zoneinfo
 items = json.load(open(sys.argv[1]))["items"]
 at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - datetime.timedelta(minutes=1)
 day = at.astimezone(zoneinfo.ZoneInfo("Europe/Berlin")).date().isoformat()
-ids = [c["id"] for c in items
-       if c["id"] != sys.argv[2] and c.get("started_on") and c["started_on"] <= day]
+showcase = min((c["id"] for c in items), default=None)
+ids = [c["id"] for c in items if c["id"] not in (sys.argv[2], showcase)
+       and c.get("started_on") and c["started_on"] <= day]
 print(at.strftime("%Y-%m-%dT%H:%M:%SZ"), " ".join(ids))
 PY
 ) || true
