@@ -1,3 +1,5 @@
+# shellcheck shell=bash disable=SC2034
+# (SC2034: many variables set here are for the scripts that source this file)
 # bench/lib.sh — what the benchmark scripts share: bench/run.sh,
 # bench/casework.sh and bench/stores.sh source it (it is not run on its own).
 #
@@ -222,7 +224,7 @@ uri_escape() {
 pg_postmaster_pid() {
   local pid ppid
   pid=$(psql_q "$1" "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'" 2>/dev/null) || return 0
-  [[ "$pid" =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/stat" ] || return 0
+  if ! [[ "$pid" =~ ^[0-9]+$ ]] || [ ! -r "/proc/$pid/stat" ]; then return 0; fi
   ppid=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$pid/stat")
   grep -q postgres "/proc/$ppid/cmdline" 2>/dev/null && printf '%s\n' "$ppid"
   return 0
@@ -253,7 +255,9 @@ pg_cluster_start() {
   out=$(cat "$TMP/pg-start.out")
   host=$(sed -n 's/^export LOTSE_TEST_PG_HOST=//p' <<<"$out")
   port=$(sed -n 's/^export LOTSE_TEST_PG_PORT=//p' <<<"$out")
-  [ "$host" = "$PG_DIR" ] && [[ "$port" =~ ^[0-9]+$ ]] || die "tools/pg-cluster.sh printed no socket and port"
+  if [ "$host" != "$PG_DIR" ] || ! [[ "$port" =~ ^[0-9]+$ ]]; then
+    die "tools/pg-cluster.sh printed no socket and port"
+  fi
   psql_q "postgresql://lotse@/postgres?host=$(uri_escape "$PG_DIR")&port=$port" \
     'CREATE DATABASE lotse' >/dev/null || die "could not create the database"
   DB_URL="postgresql://lotse@/lotse?host=$(uri_escape "$PG_DIR")&port=$port"
