@@ -92,10 +92,15 @@ run_batch(struct writer *w, struct write_job *batch)
         if (st == DB_RETRY)
             usleep(2000);
     }
-    bool ok = st >= 0;
+    bool ok = st >= 0, began = ok;
     audit_chain_begin(w->db);
     for (struct write_job *j = batch; j; j = j->next) {
         j->result = JOB_FAILED;
+        if (ok && j->append_only) {
+            j->result = j->run(w->db, j->arg);
+            ok = j->result == JOB_KEEP;
+            continue;
+        }
         if (!ok || db_savepoint(w->db) < 0) {
             ok = false;
             continue;
@@ -124,7 +129,8 @@ run_batch(struct writer *w, struct write_job *batch)
         }
     } else {
         db_rollback(w->db);
-        log_error("writer: could not begin a transaction");
+        log_error(began ? "writer: appending audit entries failed; the batch is refused"
+                        : "writer: could not begin a transaction");
     }
     pthread_mutex_lock(&w->mu);
     w->stats.batches++;

@@ -28,6 +28,11 @@ struct write_job {
      * commit failed). Must not block: resume a connection, signal a waiter. */
     void (*done)(void *arg, enum job_result result, bool committed);
     void *arg;
+    /* RUN only appends audit entries, which nothing but a store error can
+     * refuse: it runs without a savepoint of its own (on PostgreSQL two
+     * round trips fewer, and no subtransaction), and should it fail, the
+     * whole batch fails with it. */
+    bool append_only;
     struct write_job *next; /* the writer's: queue link */
     enum job_result result; /* the writer's: what RUN returned */
 };

@@ -434,6 +434,7 @@ finish(struct request *req)
         job->run = audit_run;
         job->done = audit_done;
         job->arg = req;
+        job->append_only = true;
         req->state = ST_AUDITING;
         MHD_suspend_connection(req->conn);
         writer_submit(srv.writer, job);
