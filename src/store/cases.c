@@ -196,20 +196,25 @@ enum db_status
 db_case_contacts(struct db *db, const char *jobcenter_id, const char *id, int64_t *last_reached_at,
                  int64_t *failed)
 {
+    /* a note's at is its current version's (notes_correct keeps them equal), so both
+       queries walk the indexes on (case_id, at) from the newest entry down and stop
+       early, whatever the number of notes the case holds */
     const struct db_param p[] = { DB_TEXT(jobcenter_id), DB_TEXT(id), DB_PARAM_END };
-    const struct db_column c[] = { DB_COL_INT64(last_reached_at), DB_COL_END };
+    int64_t note = 0, appointment = 0;
+    const struct db_column c[] = { DB_COL_INT64(&note), DB_COL_INT64(&appointment), DB_COL_END };
     enum db_status st =
         db_query_one(db,
-                     "SELECT COALESCE(max(t), 0) FROM ("
-                     " SELECT v.at AS t FROM notes n JOIN note_versions v ON v.note_id = n.id"
-                     "  AND v.version = n.version"
+                     "SELECT COALESCE((SELECT n.at FROM notes n JOIN note_versions v"
+                     "  ON v.note_id = n.id AND v.version = n.version"
                      "  WHERE n.jobcenter_id = $1 AND n.case_id = $2 AND v.kind = 'consultation'"
-                     " UNION ALL"
-                     " SELECT start_at FROM appointments WHERE jobcenter_id = $1 AND case_id = $2"
-                     "  AND attendance = 'attended') AS reached",
+                     "  ORDER BY n.at DESC LIMIT 1), 0),"
+                     " COALESCE((SELECT start_at FROM appointments WHERE jobcenter_id = $1"
+                     "  AND case_id = $2 AND attendance = 'attended'"
+                     "  ORDER BY start_at DESC LIMIT 1), 0)",
                      p, c);
     if (st < 0)
         return st;
+    *last_reached_at = note > appointment ? note : appointment;
     const struct db_param q[] = { DB_TEXT(jobcenter_id), DB_TEXT(id), DB_INT64(*last_reached_at),
                                   DB_PARAM_END };
     const struct db_column d[] = { DB_COL_INT64(failed), DB_COL_END };
@@ -217,7 +222,7 @@ db_case_contacts(struct db *db, const char *jobcenter_id, const char *id, int64_
                         "SELECT (SELECT count(*) FROM notes n JOIN note_versions v"
                         "  ON v.note_id = n.id AND v.version = n.version"
                         "  WHERE n.jobcenter_id = $1 AND n.case_id = $2"
-                        "  AND v.kind = 'contact_attempt' AND v.at > $3)"
+                        "  AND v.kind = 'contact_attempt' AND n.at > $3)"
                         " + (SELECT count(*) FROM appointments WHERE jobcenter_id = $1"
                         "  AND case_id = $2 AND attendance = 'missed' AND start_at > $3)",
                         q, d);
