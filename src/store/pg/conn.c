@@ -24,7 +24,9 @@
  * caller meant to be part of that transaction runs on its own afterwards.
  *
  * Transactions: reads run in REPEATABLE READ, so that one request sees one
- * snapshot, as SQLite's read transactions do; writes run in READ COMMITTED
+ * snapshot, as SQLite's read transactions do. Their BEGIN is sent with
+ * their first statement, in one round trip (libpq's pipeline mode), and a
+ * read transaction in which nothing ran sends nothing; writes run in READ COMMITTED
  * and take a transaction-level advisory lock first, which serialises the
  * writers of one database as SQLite's BEGIN IMMEDIATE does (the audit chain
  * and the worklist repair read the head and write after it).
@@ -69,6 +71,9 @@ enum { LOAD_TABLES = 24, LOAD_BATCH_BYTES = 8 << 20 };
 /* Type OIDs of pg_type (catalog/pg_type_d.h is a server header). */
 enum { OID_INFER = 0, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
 
+/* A read transaction: one snapshot for the whole request. */
+#define READ_BEGIN_SQL "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
 /* Held by every write transaction until it ends. The key is an arbitrary constant
    (not a spelling of anything); servers of one database must agree on it, so it
    never changes. */
@@ -87,10 +92,11 @@ struct stmt_slot {
 struct pg_db {
     struct db base;
     PGconn *conn;
-    bool broken;  /* lost: PQreset() before the next call */
-    bool in_tx;   /* a transaction was open when the current call began */
-    bool tx_lost; /* lost inside a transaction: refuse all but rollback */
-    bool bulk;    /* db_bulk_mode(): again after a reset */
+    bool broken;        /* lost: PQreset() before the next call */
+    bool in_tx;         /* a transaction was open when the current call began */
+    bool tx_lost;       /* lost inside a transaction: refuse all but rollback */
+    bool bulk;          /* db_bulk_mode(): again after a reset */
+    bool begin_pending; /* a read transaction begun, its BEGIN not sent yet (pg_begin) */
     bool warned_full;
     bool job_lock_held;        /* this session took the job lock */
     unsigned sessions;         /* PQreset() calls: each starts a new session */
@@ -323,6 +329,7 @@ pg_open(const char *url, bool writer, char *err, size_t errlen)
 }
 
 static void fk_forget(struct pg_db *p);
+static enum db_status begin_now(struct pg_db *p);
 
 static void
 pg_close(struct db *db)
@@ -568,6 +575,7 @@ loads_send(struct pg_db *p)
     enum db_status st = DB_NO_ROWS;
     if (!p->load_bytes)
         return st;
+    st = begin_now(p);
     for (int i = 0; i < p->n_loads && st >= 0; i++)
         if (p->loads[i].rows.len)
             st = copy_rows(p, p->loads[i].table, &p->loads[i].rows);
@@ -699,7 +707,7 @@ pg_defer_foreign_keys(struct db *db)
         " FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
         " WHERE c.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
         " ORDER BY 1, 2";
-    if (!ready(p))
+    if (!ready(p) || begin_now(p) < 0)
         return DB_HARD_ERROR;
     if (p->n_fk_adds) {
         log_error("store(pg): foreign keys are deferred already");
@@ -750,6 +758,67 @@ pg_load_flush(struct db *db)
     return ready(p) ? loads_send(p) : DB_HARD_ERROR;
 }
 
+/* The pending BEGIN of a read transaction and the prepared statement SLOT in
+ * one round trip (libpq's pipeline mode): *BEGIN gets BEGIN's result (NULL
+ * when none came), the return value the statement's. */
+static PGresult *
+exec_after_begin(struct pg_db *p, const struct stmt_slot *slot, int n, const char *const *values,
+                 const int *lengths, const int *formats, PGresult **begin)
+{
+    p->begin_pending = false;
+    *begin = NULL;
+    if (PQenterPipelineMode(p->conn) != 1) { /* not idle: cannot happen between calls */
+        *begin = PQexec(p->conn, READ_BEGIN_SQL);
+        return PQresultStatus(*begin) == PGRES_COMMAND_OK
+                   ? PQexecPrepared(p->conn, slot->name, n, values, lengths, formats, 0)
+                   : NULL;
+    }
+    PGresult *res = NULL;
+    if (PQsendQueryParams(p->conn, READ_BEGIN_SQL, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+        PQsendQueryPrepared(p->conn, slot->name, n, values, lengths, formats, 0) == 1 &&
+        PQpipelineSync(p->conn) == 1) {
+        /* BEGIN's result, NULL, the statement's, NULL, then the sync; a NULL
+           in a row more than that means nothing more will come */
+        for (int nulls = 0; nulls < 3;) {
+            PGresult *r = PQgetResult(p->conn);
+            if (!r) {
+                if (PQstatus(p->conn) == CONNECTION_BAD)
+                    break;
+                nulls++;
+                continue;
+            }
+            nulls = 0;
+            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (!*begin)
+                *begin = r;
+            else if (!res)
+                res = r;
+            else
+                PQclear(r);
+        }
+    }
+    if (PQexitPipelineMode(p->conn) != 1)
+        p->broken = true; /* results left unread: only a lost connection leaves those */
+    return res;
+}
+
+/* Send a pending BEGIN now: for calls that need the transaction but do not
+ * go through run(). */
+static enum db_status
+begin_now(struct pg_db *p)
+{
+    if (!p->begin_pending)
+        return DB_NO_ROWS;
+    p->begin_pending = false;
+    enum db_status st = simple(p, READ_BEGIN_SQL, "begin");
+    if (st >= 0)
+        p->in_tx = true;
+    return st;
+}
+
 /* Prepare (once) and run SQL with PARAMS. The result on success, which the
  * caller clears; NULL with *ST negative on failure. */
 static PGresult *
@@ -765,10 +834,6 @@ run(struct pg_db *p, const char *sql, const struct db_param *params, const char 
             log_error("store(pg): more than %d parameters", MAX_PARAMS);
             return NULL;
         }
-    struct stmt_slot scratch;
-    struct stmt_slot *slot = statement(p, sql, params, n, &scratch, st);
-    if (!slot)
-        return NULL;
     const char *values[MAX_PARAMS];
     int lengths[MAX_PARAMS], formats[MAX_PARAMS];
     char ints[MAX_PARAMS][24];
@@ -794,7 +859,40 @@ run(struct pg_db *p, const char *sql, const struct db_param *params, const char 
         default: values[i] = NULL; break;
         }
     }
-    PGresult *res = PQexecPrepared(p->conn, slot->name, n, values, lengths, formats, 0);
+    PGresult *res = NULL;
+    /* a lost connection found by the BEGIN lost nothing: run once more on the reset one */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        struct stmt_slot scratch;
+        struct stmt_slot *slot = statement(p, sql, params, n, &scratch, st);
+        if (!slot) {
+            /* a prepare that found the connection lost before the BEGIN: the same */
+            if (p->begin_pending && p->broken && attempt == 0 && ready(p))
+                continue;
+            return NULL;
+        }
+        if (!p->begin_pending) {
+            res = PQexecPrepared(p->conn, slot->name, n, values, lengths, formats, 0);
+            break;
+        }
+        PGresult *begin = NULL;
+        res = exec_after_begin(p, slot, n, values, lengths, formats, &begin);
+        if (begin && PQresultStatus(begin) == PGRES_COMMAND_OK) {
+            PQclear(begin);
+            p->in_tx = true; /* the statement ran inside the transaction */
+            break;
+        }
+        *st = status_of(p, begin, "begin", READ_BEGIN_SQL);
+        PQclear(begin);
+        PQclear(res);
+        res = NULL;
+        if (*st >= 0)
+            *st = DB_HARD_ERROR;
+        if (!p->broken || attempt == 1)
+            return NULL;
+        p->begin_pending = true;
+        if (!ready(p))
+            return NULL;
+    }
     *st = status_of(p, res, what, sql);
     if (*st < 0) {
         PQclear(res);
@@ -955,7 +1053,7 @@ pg_begin(struct db *db, bool write)
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!ready(p))
             return DB_HARD_ERROR;
-        if (p->in_tx) {
+        if (p->in_tx || p->begin_pending) {
             log_error("store(pg): begin inside a transaction");
             return DB_HARD_ERROR;
         }
@@ -965,8 +1063,12 @@ pg_begin(struct db *db, bool write)
                 forget_statements(p);
             p->plans_since = monotonic_s();
         }
-        st = simple(p, write ? "BEGIN; " WRITE_LOCK_SQL : "BEGIN ISOLATION LEVEL REPEATABLE READ",
-                    "begin");
+        if (!write) {
+            /* sent with the first statement (run), one round trip fewer */
+            p->begin_pending = true;
+            return DB_NO_ROWS;
+        }
+        st = simple(p, "BEGIN; " WRITE_LOCK_SQL, "begin");
         if (st < 0 && !p->broken)
             end_failed_begin(p);
         if (st >= 0 || !p->broken)
@@ -979,7 +1081,11 @@ static enum db_status
 pg_commit(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
-    if (!ready(p))
+    if (p->begin_pending && !p->load_bytes) { /* nothing ran: nothing to end */
+        p->begin_pending = false;
+        return DB_NO_ROWS;
+    }
+    if (!ready(p) || begin_now(p) < 0)
         return DB_HARD_ERROR;
     if (!p->in_tx) {
         log_error("store(pg): commit without a transaction");
@@ -1006,7 +1112,8 @@ pg_rollback(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
     loads_discard(p);
-    fk_forget(p); /* the rollback restores them */
+    fk_forget(p);             /* the rollback restores them */
+    p->begin_pending = false; /* nothing of it was sent */
     if (p->tx_lost) {
         /* the server rolled it back when the connection went; the next call reconnects */
         p->tx_lost = false;
@@ -1028,7 +1135,8 @@ pg_in_transaction(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
     PGTransactionStatusType ts = PQtransactionStatus(p->conn);
-    return p->tx_lost || ts == PQTRANS_ACTIVE || ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+    return p->begin_pending || p->tx_lost || ts == PQTRANS_ACTIVE || ts == PQTRANS_INTRANS ||
+           ts == PQTRANS_INERROR;
 }
 
 /* The line of SCRIPT that holds character POS (1-based, as the server
@@ -1055,7 +1163,7 @@ pg_exec_script(struct db *db, const char *sql, char *err, size_t errlen)
         snprintf(err, errlen, "postgresql: the connection is lost");
         return DB_HARD_ERROR;
     }
-    if (loads_send(p) < 0) {
+    if (begin_now(p) < 0 || loads_send(p) < 0) {
         snprintf(err, errlen, "postgresql: loading rows failed");
         return DB_HARD_ERROR;
     }
@@ -1444,8 +1552,9 @@ static enum db_status
 pg_plan_each_call(struct db *db)
 {
     struct pg_db *p = (struct pg_db *)db;
-    return ready(p) ? simple(p, "SET LOCAL plan_cache_mode = force_custom_plan", "plan each call")
-                    : DB_HARD_ERROR;
+    return ready(p) && begin_now(p) >= 0
+               ? simple(p, "SET LOCAL plan_cache_mode = force_custom_plan", "plan each call")
+               : DB_HARD_ERROR;
 }
 
 /* PostgreSQL cannot refuse DDL to one session of a role that may do it, so

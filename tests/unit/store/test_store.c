@@ -1065,6 +1065,57 @@ jobs_thread_runs_on_one_and_hands_over(void **state)
     writer_free(w);
 }
 
+/* PostgreSQL: a read transaction's BEGIN goes with its first statement. A
+ * connection that the server ended while it was idle is found out by that
+ * BEGIN, which lost nothing: the call reconnects and runs once more, so the
+ * next request does not fail. A read transaction in which nothing ran
+ * sends nothing at all. */
+static void
+read_after_the_connection_was_ended_while_idle(void **state)
+{
+    struct t *t = *state;
+    if (!on_postgresql())
+        skip();
+    int64_t pid = 0, n = -1;
+    const struct db_column c[] = { DB_COL_INT64(&pid), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT pg_backend_pid()", NULL, c), DB_ONE_ROW);
+    /* an empty read transaction: begins and ends without a round trip */
+    assert_int_equal(db_begin(t->db, false), DB_NO_ROWS);
+    assert_true(db_in_transaction(t->db));
+    assert_int_equal(db_commit(t->db), DB_NO_ROWS);
+    assert_false(db_in_transaction(t->db));
+    char url[512], err[256];
+    pg_url(url, sizeof url, t->dbname);
+    struct db *other = db_open(url, err, sizeof err);
+    assert_non_null(other);
+    int64_t ended = 0;
+    const struct db_column e[] = { DB_COL_INT64(&ended), DB_COL_END };
+    const struct db_param pp[] = { DB_INT64(pid), DB_PARAM_END };
+    assert_int_equal(
+        db_query_one(other,
+                     "SELECT CAST(pg_terminate_backend(CAST($1 AS integer), 5000) AS integer)", pp,
+                     e),
+        DB_ONE_ROW);
+    assert_int_equal(ended, 1);
+    db_close(other);
+    /* the first statement of the next read transaction brings the BEGIN */
+    assert_int_equal(db_begin(t->db, false), DB_NO_ROWS);
+    const struct db_column k[] = { DB_COL_INT64(&n), DB_COL_END };
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM jobcenters", NULL, k), DB_ONE_ROW);
+    assert_int_equal(n, 0);
+    /* inside one snapshot: a row committed meanwhile by another connection stays unseen */
+    other = db_open(url, err, sizeof err);
+    assert_non_null(other);
+    assert_true(db_jobcenter_insert(other, "jc_new", "New", 1) >= 0);
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM jobcenters", NULL, k), DB_ONE_ROW);
+    assert_int_equal(n, 0);
+    db_rollback(t->db);
+    assert_int_equal(db_query_one(t->db, "SELECT count(*) FROM jobcenters", NULL, k), DB_ONE_ROW);
+    assert_int_equal(n, 1);
+    db_close(other);
+    assert_int_equal(db_unreachable(t->db), false);
+}
+
 int
 main(void)
 {
@@ -1113,6 +1164,8 @@ main(void)
         cmocka_unit_test_setup_teardown(backup_is_a_consistent_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(loaded_rows_arrive_whole_and_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(deferred_foreign_keys_are_checked_at_commit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(read_after_the_connection_was_ended_while_idle, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(brake_counts_attempts_when_they_start, setup, teardown),
         cmocka_unit_test_setup_teardown(brake_stores_keyed_digests_only, setup, teardown),
