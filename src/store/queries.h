@@ -237,11 +237,9 @@ struct wl_row {
     char *jobcenter_id, *case_manager_id, *case_id, *client_id, *first_name, *last_name,
         *customer_number, *first_due, *items;
 };
-/* Replace the row of R->case_id with R. */
+/* Replace the row of R->case_id with R, or add it. */
 enum db_status db_worklist_put(struct db *db, const struct wl_row *r);
-/* Add R; its case has no row yet. */
-enum db_status db_worklist_insert(struct db *db, const struct wl_row *r);
-/* The same with db_load(): for filling the read model afresh. */
+/* Add R with db_load(), its case having no row yet: for filling the read model afresh. */
 enum db_status db_worklist_load(struct db *db, const struct wl_row *r);
 /* Remove the row of CASE_ID (none is fine). */
 enum db_status db_worklist_delete(struct db *db, const char *jobcenter_id, const char *case_id);

@@ -132,23 +132,23 @@ db_worklist_case_steps(struct db *db, const char *jobcenter_id, const char *case
 enum db_status
 db_worklist_put(struct db *db, const struct wl_row *r)
 {
-    enum db_status st = db_worklist_delete(db, r->jobcenter_id, r->case_id);
-    return st < 0 ? st : db_worklist_insert(db, r);
-}
-
-enum db_status
-db_worklist_insert(struct db *db, const struct wl_row *r)
-{
     const struct db_param p[] = { DB_TEXT(r->jobcenter_id),    DB_TEXT(r->case_manager_id),
                                   DB_TEXT(r->case_id),         DB_TEXT(r->client_id),
                                   DB_TEXT(r->first_name),      DB_TEXT(r->last_name),
                                   DB_TEXT(r->customer_number), DB_TEXT(r->first_due),
                                   DB_TEXT(r->items),           DB_PARAM_END };
-    return db_exec(db,
-                   "INSERT INTO worklist_cases (jobcenter_id, case_manager_id, case_id, client_id,"
-                   " first_name, last_name, customer_number, first_due, items)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                   p);
+    /* one statement for a row that is there and one that is not (index worklist_cases_case) */
+    return db_exec(
+        db,
+        "INSERT INTO worklist_cases (jobcenter_id, case_manager_id, case_id, client_id,"
+        " first_name, last_name, customer_number, first_due, items)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (case_id) DO UPDATE SET case_manager_id = excluded.case_manager_id,"
+        " client_id = excluded.client_id, first_name = excluded.first_name,"
+        " last_name = excluded.last_name, customer_number = excluded.customer_number,"
+        " first_due = excluded.first_due, items = excluded.items"
+        " WHERE worklist_cases.jobcenter_id = excluded.jobcenter_id",
+        p);
 }
 
 static const char *const worklist_columns[] = {
