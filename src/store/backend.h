@@ -48,7 +48,7 @@ struct db {
     const struct db_ops *ops;
     struct arena *arena;
     int savepoint_depth;
-    struct db_insert_sql *inserts; /* db_load() without ops->load: INSERTs made from tables */
+    struct db_insert_sql *inserts; /* db_load(): tables seen, their names checked, their INSERTs */
     size_t n_inserts;
 };
 

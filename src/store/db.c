@@ -308,14 +308,35 @@ db_checkpoint(struct db *db)
     return db->ops->checkpoint ? db->ops->checkpoint(db) : DB_NO_ROWS;
 }
 
-/* The INSERT of TABLE's columns, made once per connection: its address
- * is what the statement caches key on, so it lives until db_close(). */
+/* Whether S is a plain lower-case SQL name: TABLE's names go into SQL as they are. */
+static bool
+plain_name(const char *s)
+{
+    if (!*s || strlen(s) > 63)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* The INSERT of TABLE's columns, made once per connection when the table is
+ * first loaded into, after its names were checked (NULL when they are not
+ * plain): its address is what the statement caches key on, so it lives
+ * until db_close(). */
 static const char *
 insert_sql(struct db *db, const struct db_table *table)
 {
     for (size_t i = 0; i < db->n_inserts; i++)
         if (db->inserts[i].table == table)
             return db->inserts[i].sql;
+    bool plain = plain_name(table->name) && table->columns[0];
+    for (const char *const *c = table->columns; plain && *c; c++)
+        plain = plain_name(*c);
+    if (!plain) {
+        log_error("store: db_load: a table or column name that is not a plain name");
+        return NULL;
+    }
     struct db_insert_sql *grown = realloc(db->inserts, (db->n_inserts + 1) * sizeof *grown);
     if (!grown)
         return NULL;
@@ -338,36 +359,26 @@ insert_sql(struct db *db, const struct db_table *table)
     return db->inserts[db->n_inserts++].sql;
 }
 
-/* Whether S is a plain lower-case SQL name: TABLE's names go into SQL as they are. */
+/* Whether DB has a transaction open, for WHAT, which needs one. */
 static bool
-plain_name(const char *s)
+transaction_open(struct db *db, const char *what)
 {
-    if (!*s || strlen(s) > 63)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
+    if (db->ops->in_transaction(db))
+        return true;
+    log_error("store: %s outside a transaction", what);
+    return false;
 }
 
 enum db_status
 db_load(struct db *db, const struct db_table *table, const struct db_param *values)
 {
-    bool plain = plain_name(table->name) && table->columns[0];
-    for (const char *const *c = table->columns; plain && *c; c++)
-        plain = plain_name(*c);
-    if (!plain) {
-        log_error("store: db_load: a table or column name that is not a plain name");
+    if (!transaction_open(db, "db_load"))
         return DB_HARD_ERROR;
-    }
-    if (!db->ops->in_transaction(db)) {
-        log_error("store: db_load(%s) outside a transaction", table->name);
-        return DB_HARD_ERROR;
-    }
-    if (db->ops->load)
-        return db->ops->load(db, table, values);
+    /* for every backend: the table's names are checked once, here */
     const char *sql = insert_sql(db, table);
-    return sql ? db_exec(db, sql, values) : DB_HARD_ERROR;
+    if (!sql)
+        return DB_HARD_ERROR;
+    return db->ops->load ? db->ops->load(db, table, values) : db_exec(db, sql, values);
 }
 
 enum db_status
@@ -379,20 +390,16 @@ db_load_flush(struct db *db)
 enum db_status
 db_load_defer_foreign_keys(struct db *db)
 {
-    if (!db->ops->in_transaction(db)) {
-        log_error("store: db_load_defer_foreign_keys outside a transaction");
+    if (!transaction_open(db, "db_load_defer_foreign_keys"))
         return DB_HARD_ERROR;
-    }
     return db->ops->defer_foreign_keys ? db->ops->defer_foreign_keys(db) : DB_NO_ROWS;
 }
 
 enum db_status
 db_plan_each_call(struct db *db)
 {
-    if (!db->ops->in_transaction(db)) {
-        log_error("store: db_plan_each_call outside a transaction");
+    if (!transaction_open(db, "db_plan_each_call"))
         return DB_HARD_ERROR;
-    }
     return db->ops->plan_each_call ? db->ops->plan_each_call(db) : DB_NO_ROWS;
 }
 

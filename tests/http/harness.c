@@ -444,6 +444,24 @@ start_server(struct harness *h, const char *const *extra)
     return false;
 }
 
+/* A harness with a directory of its own under TMPDIR; NULL (having printed
+ * why) when the directory cannot be made. */
+static struct harness *
+new_harness(void)
+{
+    struct harness *h = xcalloc(1, sizeof *h);
+    h->out_fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(h->dir, sizeof h->dir, "%s/lotse-http-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(h->dir)) {
+        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+        free(h);
+        return NULL;
+    }
+    snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
+    return h;
+}
+
 struct harness *
 h_prepare(void)
 {
@@ -474,16 +492,9 @@ h_prepare(void)
         fprintf(stderr, "harness: set LOTSE_BIN to the lotse binary\n");
         return NULL;
     }
-    struct harness *h = xcalloc(1, sizeof *h);
-    h->out_fd = -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(h->dir, sizeof h->dir, "%s/lotse-http-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(h->dir)) {
-        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
-        free(h);
+    struct harness *h = new_harness();
+    if (!h)
         return NULL;
-    }
-    snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
     if (h_on_postgresql()) {
         if (!pg_create_database(h)) {
             remove_dir(h->dir);
@@ -541,16 +552,9 @@ h_serve(struct harness *h, const char *const *extra)
 struct harness *
 h_start_beside(const struct harness *first, const char *const *extra)
 {
-    struct harness *h = xcalloc(1, sizeof *h);
-    h->out_fd = -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(h->dir, sizeof h->dir, "%s/lotse-http-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(h->dir)) {
-        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
-        free(h);
+    struct harness *h = new_harness();
+    if (!h)
         return NULL;
-    }
-    snprintf(h->stderr_path, sizeof h->stderr_path, "%s/server.stderr", h->dir);
     snprintf(h->db_path, sizeof h->db_path, "%s", first->db_path);
     snprintf(h->db_url, sizeof h->db_url, "%s", first->db_url);
     /* pg_db stays empty: the database is FIRST's to drop */
